@@ -1,0 +1,1 @@
+"""blinksim: a local Blink cloud that real blinkpy talks to unchanged."""
