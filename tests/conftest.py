@@ -6,22 +6,129 @@ from __future__ import annotations
 # package would then shadow this repository's. Importing ours first pins the right one.
 import custom_components.blink_health  # noqa: F401  # isort: skip
 
-from collections.abc import Generator
+from collections.abc import AsyncGenerator, Generator
+from datetime import timedelta
+from unittest.mock import PropertyMock, patch
 
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import (
+    SOURCE_USER,
+    ConfigEntry,
+    ConfigEntryState,
+    ConfigFlowResult,
+)
+from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.util import dt as dt_util
 import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
+from blinksim.server import SimServer
+from blinksim.world import World
+from custom_components.blink_health.const import CLOUD_URL_ENV, DOMAIN
+
 
 @pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(
-    enable_custom_integrations: None,
-) -> Generator[None]:
-    """Let Home Assistant load the integration from custom_components/."""
-    return
+def auto_enable_custom_integrations(request: pytest.FixtureRequest) -> None:
+    """Let Home Assistant load the integration from custom_components/ in tests that use hass.
+
+    Pure tests (health, playbook, simulator) do not get a Home Assistant instance.
+    """
+    if "hass" in request.fixturenames:
+        request.getfixturevalue("enable_custom_integrations")
 
 
 @pytest.fixture
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """Store snapshots as Home Assistant's syrupy extension formats them, under tests/snapshots."""
     return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+# ----- The simulated Blink cloud and the integration set up against it ---------------------
+
+
+@pytest.fixture
+def sim_scenario() -> str:
+    """Return the scenario the simulator loads (override in a module or with parametrize)."""
+    return "demo"
+
+
+@pytest.fixture
+async def sim(
+    hass: HomeAssistant,
+    sim_scenario: str,
+    monkeypatch: pytest.MonkeyPatch,
+    socket_enabled: None,
+    freezer: FrozenDateTimeFactory,
+) -> AsyncGenerator[SimServer]:
+    """Run blinksim on 127.0.0.1 and point the integration at it (BLINK_HEALTH_CLOUD_URL).
+
+    Time is frozen before anything is set up (a clock that jumps later confuses the
+    coordinator's timers); the simulator's clock follows Home Assistant's, so `freezer` moves both.
+    """
+    world = World.from_scenario(
+        sim_scenario, clock=lambda: dt_util.utcnow().timestamp()
+    )
+    async with SimServer(world) as server:
+        monkeypatch.setenv(CLOUD_URL_ENV, server.url)
+        yield server
+
+
+async def async_sign_in(hass: HomeAssistant, sim: SimServer) -> ConfigFlowResult:
+    """Go through the real config flow with the simulated account's credentials (and PIN)."""
+    account = sim.world.account
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_USERNAME: account.email, CONF_PASSWORD: account.password},
+    )
+    if result["type"] is FlowResultType.FORM and result["step_id"] == "2fa":
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"pin": account.pin}
+        )
+    return result
+
+
+@pytest.fixture
+async def init_integration(
+    hass: HomeAssistant, sim: SimServer
+) -> MockConfigEntry | ConfigEntry:
+    """Set Blink Health up through the config flow against the simulator; return its entry."""
+    result = await async_sign_in(hass, sim)
+    assert result["type"] is FlowResultType.CREATE_ENTRY, result
+    await hass.async_block_till_done()
+    entry = result["result"]
+    assert entry.state is ConfigEntryState.LOADED
+    return entry
+
+
+async def async_poll(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float = 300
+) -> None:
+    """Move time on by one polling interval and let the coordinator poll.
+
+    One second more than the interval: the coordinator adds up to a second of jitter.
+    """
+    freezer.tick(timedelta(seconds=seconds + 1))
+    async_fire_time_changed(hass)
+    # The poll runs as a background task doing real I/O with the simulator: wait for it too.
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Generator[None]:
+    """Create every entity enabled, including those disabled by default (as core's fixture does)."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    ):
+        yield

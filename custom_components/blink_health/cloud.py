@@ -1,0 +1,330 @@
+"""The one place that talks to Blink: sign-in and 2FA, the timed homescreen poll, per-device details."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+import os
+import time
+from typing import Any, cast
+
+from aiohttp import (
+    ClientError,
+    ClientHandlerType,
+    ClientRequest,
+    ClientResponse,
+    ClientSession,
+    CookieJar,
+)
+from blinkpy import api
+from blinkpy.auth import (
+    Auth,
+    BlinkBadResponse,
+    BlinkTwoFARequiredError,
+    LoginError,
+    TokenRefreshFailed,
+    UnauthorizedError,
+)
+from blinkpy.blinkpy import Blink, BlinkSetupError
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_create_clientsession
+
+from .const import CLOUD_URL_ENV, CONF_HARDWARE_ID, LOGGER
+from .health import CameraHealth, DeviceKind
+from .redirect import CloudRedirect
+
+# What Home Assistant stores of a sign-in: what blinkpy needs to resume without a new login.
+LOGIN_KEYS = (
+    "account_id",
+    "client_id",
+    "expiration_date",
+    "expires_in",
+    CONF_HARDWARE_ID,
+    "host",
+    "password",
+    "refresh_token",
+    "region_id",
+    "token",
+    "user_id",
+    "username",
+)
+RATE_LIMIT_STATUS = 429
+REQUEST_WINDOW_SECONDS = 3600.0
+UNAUTHORIZED_STATUSES = frozenset({401, 403})
+
+
+class CloudError(Exception):
+    """Base of the errors the Blink cloud can cause."""
+
+
+class AuthFailed(CloudError):
+    """The credentials or tokens were refused: the user must sign in again."""
+
+
+class TwoFactorRequired(CloudError):
+    """Blink sent a PIN that must be entered to finish signing in."""
+
+
+class InvalidPin(CloudError):
+    """The 2FA PIN was refused."""
+
+
+class CloudUnavailable(CloudError):
+    """Blink could not be reached or answered with an error."""
+
+
+class RateLimited(CloudUnavailable):
+    """Blink asked us to slow down (HTTP 429), possibly saying for how long."""
+
+    def __init__(self, retry_after: float | None) -> None:
+        """Remember how long Blink asked us to wait."""
+        super().__init__(f"rate limited, retry after {retry_after}")
+        self.retry_after = retry_after
+
+
+@dataclass(slots=True)
+class ResponseRecord:
+    """What the last Blink response said, for turning blinkpy's silent failures into errors."""
+
+    status: int | None = None
+    retry_after: float | None = None
+
+
+class RequestLog:
+    """aiohttp client middleware that counts every Blink request and keeps the last status."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        """Start with no requests seen."""
+        self._clock = clock
+        self._times: deque[float] = deque()
+        self.total = 0
+        self.last = ResponseRecord()
+
+    async def __call__(
+        self, request: ClientRequest, handler: ClientHandlerType
+    ) -> ClientResponse:
+        """Count the request and record its answer."""
+        self.total += 1
+        self._times.append(self._clock())
+        try:
+            response = await handler(request)
+        except ClientError, TimeoutError:
+            self.last = ResponseRecord()
+            raise
+        self.last = ResponseRecord(
+            response.status, _retry_after(response.headers.get("Retry-After"))
+        )
+        return response
+
+    def in_last_hour(self) -> int:
+        """Return how many requests were sent in the last hour."""
+        horizon = self._clock() - REQUEST_WINDOW_SECONDS
+        while self._times and self._times[0] < horizon:
+            self._times.popleft()
+        return len(self._times)
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Parse a Retry-After header given in seconds (Blink does not send HTTP dates)."""
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return max(seconds, 0.0)
+
+
+_redirect_warned = False
+
+
+def async_create_session(
+    hass: HomeAssistant, *, auto_cleanup: bool = True
+) -> tuple[ClientSession, RequestLog]:
+    """Create an entry's own session: a cookie jar for Blink's OAuth cookies, every request counted.
+
+    With BLINK_HEALTH_CLOUD_URL set, every request goes to that base URL instead (the simulator).
+    """
+    global _redirect_warned  # noqa: PLW0603 - warn once per process, not per entry
+    request_log = RequestLog()
+    middlewares: list[Any] = [request_log]
+    base_url = os.environ.get(CLOUD_URL_ENV)
+    if base_url:
+        if not _redirect_warned:
+            LOGGER.warning(
+                "%s is set: all Blink requests go to %s", CLOUD_URL_ENV, base_url
+            )
+            _redirect_warned = True
+        middlewares.append(CloudRedirect(base_url))
+    session = async_create_clientsession(
+        hass,
+        auto_cleanup=auto_cleanup,
+        # unsafe=True keeps cookies set by an IP-address host such as the local simulator.
+        cookie_jar=CookieJar(unsafe=bool(base_url)),
+        middlewares=tuple(middlewares),
+    )
+    return session, request_log
+
+
+class BlinkCloud:
+    """A signed-in Blink account, reached through blinkpy on the entry's own aiohttp session."""
+
+    def __init__(
+        self,
+        session: ClientSession,
+        request_log: RequestLog,
+        login_data: Mapping[str, Any],
+        on_tokens: Callable[[], None] | None = None,
+    ) -> None:
+        """Prepare blinkpy with saved login data; nothing is sent yet."""
+        self.request_log = request_log
+        self._blink = Blink(session=session)
+        # blinkpy keeps and mutates the dict it is given; give it a copy of what we store.
+        self._auth = Auth(
+            {key: login_data.get(key) for key in LOGIN_KEYS},
+            no_prompt=True,
+            session=session,
+            callback=on_tokens,
+        )
+        self._blink.auth = self._auth
+
+    @property
+    def account_id(self) -> int | None:
+        """Return the Blink account id, known once signed in."""
+        return cast("int | None", self._auth.account_id)
+
+    @property
+    def login_data(self) -> dict[str, Any]:
+        """Return what must be stored to resume this sign-in (tokens, hardware id, credentials)."""
+        attributes = self._auth.login_attributes
+        return {key: attributes.get(key) for key in LOGIN_KEYS}
+
+    @property
+    def signed_in(self) -> bool:
+        """Return True when tokens and the account's region are known, so no sign-in is needed."""
+        auth = self._auth
+        return bool(auth.token and auth.region_id and auth.account_id)
+
+    async def async_sign_in(self) -> None:
+        """Sign in: refresh token first, else the full OAuth flow; raise TwoFactorRequired for a PIN."""
+        try:
+            await self._auth.startup()
+        except BlinkTwoFARequiredError as err:
+            raise TwoFactorRequired from err
+        except (LoginError, TokenRefreshFailed) as err:
+            raise self._login_failure() from err
+        except (ClientError, TimeoutError) as err:
+            raise CloudUnavailable(str(err)) from err
+        self._finish_sign_in()
+
+    async def async_verify_pin(self, pin: str) -> None:
+        """Complete a sign-in that asked for a 2FA PIN."""
+        try:
+            verified = await self._auth.complete_2fa_login(pin)
+        except (ClientError, TimeoutError) as err:
+            raise CloudUnavailable(str(err)) from err
+        if not verified:
+            last = self.request_log.last.status
+            if last is not None and last >= 500:
+                raise CloudUnavailable(f"HTTP {last}")
+            raise InvalidPin
+        self._finish_sign_in()
+
+    def _finish_sign_in(self) -> None:
+        """Point blinkpy at the account's region once tokens are in hand."""
+        if not self.signed_in:
+            # The tier lookup failed (blinkpy only logs it): the account cannot be used yet.
+            raise self._login_failure()
+        try:
+            self._blink.setup_urls()
+        except (
+            BlinkSetupError
+        ) as err:  # pragma: no cover - region_id checked just above
+            raise CloudUnavailable("no region") from err
+
+    def _login_failure(self) -> CloudError:
+        """Tell a refused password from a cloud that is down, using the last response seen."""
+        last = self.request_log.last
+        if last.status == RATE_LIMIT_STATUS:
+            return RateLimited(last.retry_after)
+        if last.status is None or last.status >= 500:
+            return CloudUnavailable(f"HTTP {last.status}")
+        return AuthFailed()
+
+    def _ensure_urls(self) -> None:
+        """Build blinkpy's URLs from stored login data (after a restart no sign-in is needed)."""
+        if self._blink.urls is None:
+            self._finish_sign_in()
+
+    async def async_homescreen(self) -> tuple[dict[str, Any], float]:
+        """Fetch the homescreen (one request) and return it with its round-trip time in ms."""
+        self._ensure_urls()
+        started = time.perf_counter()
+        # force=True: blinkpy's own throttle would sleep; the coordinator already paces polls.
+        response = await self._query(api.request_homescreen(self._blink, force=True))
+        latency_ms = (time.perf_counter() - started) * 1000
+        status = response.status
+        if status in UNAUTHORIZED_STATUSES:
+            raise AuthFailed
+        if status == RATE_LIMIT_STATUS:
+            raise RateLimited(_retry_after(response.headers.get("Retry-After")))
+        if status >= 400:
+            raise CloudUnavailable(f"HTTP {status}")
+        try:
+            body = await response.json(content_type=None)
+        except (ValueError, ClientError) as err:
+            raise CloudUnavailable("invalid homescreen") from err
+        if not isinstance(body, dict):
+            raise CloudUnavailable("invalid homescreen")
+        return body, latency_ms
+
+    async def async_details(self, camera: CameraHealth) -> dict[str, Any] | None:
+        """Fetch one device's config (RSSI, battery voltage, temperature; Mini Wi-Fi bars)."""
+        self._ensure_urls()
+        network, device_id = camera.network_id, camera.id
+        if network is None or device_id is None:
+            return None
+        blink = self._blink
+        if camera.kind is DeviceKind.MINI:
+            request = api.request_get_config(
+                blink, network, device_id, product_type="owl"
+            )
+        elif camera.kind is DeviceKind.DOORBELL:
+            base_url = cast("Any", blink.urls).base_url  # set by _ensure_urls()
+            url = (
+                f"{base_url}/api/v1/accounts/{blink.account_id}"
+                f"/networks/{network}/doorbells/{device_id}/config"
+            )
+            request = api.http_get(blink, url)
+        else:
+            request = api.request_camera_info(blink, network, device_id)
+        body = await self._query(request)
+        if self.request_log.last.status == RATE_LIMIT_STATUS:
+            # blinkpy hands a 429's JSON body back as if it were data.
+            raise RateLimited(self.request_log.last.retry_after)
+        return body if isinstance(body, dict) and "message" not in body else None
+
+    async def _query(self, request: Any) -> Any:
+        """Await a blinkpy request, turning blinkpy's errors and silent None into ours."""
+        try:
+            result = await request
+        except UnauthorizedError as err:
+            raise AuthFailed from err
+        except BlinkTwoFARequiredError as err:
+            raise AuthFailed from err
+        except TokenRefreshFailed as err:
+            # A refresh can fail for a moment (core#177746); only a 401 means the user must act.
+            raise self._login_failure() from err
+        except (
+            BlinkBadResponse
+        ) as err:  # pragma: no cover - blinkpy catches it inside query()
+            raise CloudUnavailable("bad response") from err
+        except (ClientError, TimeoutError) as err:
+            raise CloudUnavailable(str(err)) from err
+        if result is None:
+            last = self.request_log.last
+            if last.status == RATE_LIMIT_STATUS:
+                raise RateLimited(last.retry_after)
+            raise CloudUnavailable(f"no answer (HTTP {last.status})")
+        return result

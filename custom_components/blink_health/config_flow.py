@@ -1,0 +1,334 @@
+"""Config flow for Blink Health: sign-in with 2FA, reauth, reconfigure and options."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, override
+import uuid
+
+from aiohttp import ClientSession
+from homeassistant.config_entries import (
+    SOURCE_REAUTH,
+    SOURCE_RECONFIGURE,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlowWithReload,
+)
+from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, CONF_PASSWORD, CONF_USERNAME
+from homeassistant.core import callback
+from homeassistant.helpers.selector import (
+    EntitySelector,
+    EntitySelectorConfig,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+from homeassistant.util.unit_conversion import DataRateConverter, DurationConverter
+import probatio
+
+from .cloud import (
+    BlinkCloud,
+    CloudError,
+    CloudUnavailable,
+    InvalidPin,
+    RateLimited,
+    TwoFactorRequired,
+    async_create_session,
+)
+from .const import (
+    CONF_DOWNLOAD_SENSOR,
+    CONF_HARDWARE_ID,
+    CONF_MAX_CLOUD_LATENCY,
+    CONF_MAX_PING,
+    CONF_MIN_DOWNLOAD,
+    CONF_OFFLINE_GRACE,
+    CONF_PIN,
+    CONF_PING_SENSOR,
+    CONF_SCAN_INTERVAL,
+    CONF_WEAK_SYNC_BARS,
+    CONF_WEAK_WIFI_BARS,
+    DEFAULT_SCAN_INTERVAL,
+    DOMAIN,
+    LOGGER,
+    MAX_SCAN_INTERVAL_SECONDS,
+    MIN_SCAN_INTERVAL_SECONDS,
+)
+from .coordinator import BlinkHealthConfigEntry
+from .settings import DEFAULT_THRESHOLDS
+
+CREDENTIALS_SCHEMA = probatio.Schema(
+    {
+        probatio.Required(CONF_USERNAME): TextSelector(
+            TextSelectorConfig(type=TextSelectorType.EMAIL, autocomplete="username")
+        ),
+        probatio.Required(CONF_PASSWORD): TextSelector(
+            TextSelectorConfig(
+                type=TextSelectorType.PASSWORD, autocomplete="current-password"
+            )
+        ),
+    }
+)
+PIN_SCHEMA = probatio.Schema({probatio.Required(CONF_PIN): str})
+# The options the init step owns; other steps (plugs) keep theirs.
+INIT_KEYS = (
+    CONF_DOWNLOAD_SENSOR,
+    CONF_MAX_CLOUD_LATENCY,
+    CONF_MAX_PING,
+    CONF_MIN_DOWNLOAD,
+    CONF_OFFLINE_GRACE,
+    CONF_PING_SENSOR,
+    CONF_SCAN_INTERVAL,
+    CONF_WEAK_SYNC_BARS,
+    CONF_WEAK_WIFI_BARS,
+)
+
+
+def entry_title(email: str) -> str:
+    """Return a title that tells accounts apart without writing the email into logs."""
+    name, _, domain = email.partition("@")
+    return f"Blink ({name[:1]}***@{domain})" if domain else "Blink"
+
+
+def _error_key(err: CloudError) -> str:
+    """Return the form error for a failed sign-in."""
+    if isinstance(err, RateLimited):
+        return "rate_limited"
+    if isinstance(err, CloudUnavailable):
+        return "cannot_connect"
+    if isinstance(err, InvalidPin):
+        return "invalid_pin"
+    return "invalid_auth"
+
+
+class BlinkHealthConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Sign in to a Blink account; one entry per account."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        """Start with no sign-in under way."""
+        self._cloud: BlinkCloud | None = None
+        self._session: ClientSession | None = None
+
+    @staticmethod
+    @callback
+    @override
+    def async_get_options_flow(
+        config_entry: BlinkHealthConfigEntry,
+    ) -> BlinkHealthOptionsFlow:
+        """Return the options flow."""
+        return BlinkHealthOptionsFlow()
+
+    @override
+    def async_remove(self) -> None:
+        """Release the flow's own session when the flow ends (its connector is Home Assistant's)."""
+        if self._session is not None:
+            self._session.detach()
+            self._session = None
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the Blink account's email and password."""
+        return await self._async_credentials_step("user", user_input)
+
+    async def async_step_reauth(
+        self, entry_data: Mapping[str, Any]
+    ) -> ConfigFlowResult:
+        """Start a reauth: Blink refused the stored tokens."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the password again (and a PIN if Blink sends one)."""
+        return await self._async_credentials_step("reauth_confirm", user_input)
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the credentials of an existing entry."""
+        return await self._async_credentials_step("reconfigure", user_input)
+
+    async def _async_credentials_step(
+        self, step_id: str, user_input: dict[str, Any] | None
+    ) -> ConfigFlowResult:
+        """Show the credentials form; on submit, sign in and go on to 2FA or finish."""
+        errors: dict[str, str] = {}
+        existing: Mapping[str, Any] = {}
+        if self.source in (SOURCE_REAUTH, SOURCE_RECONFIGURE):
+            existing = self._get_entry_for_source().data
+        if user_input is not None:
+            self._cloud = self._new_cloud(
+                {
+                    CONF_USERNAME: user_input[CONF_USERNAME].strip(),
+                    CONF_PASSWORD: user_input[CONF_PASSWORD],
+                    # Blink rejects fixed strings: one random UUID per entry, kept for good.
+                    CONF_HARDWARE_ID: existing.get(CONF_HARDWARE_ID)
+                    or str(uuid.uuid4()).upper(),
+                }
+            )
+            try:
+                await self._cloud.async_sign_in()
+            except TwoFactorRequired:
+                return await self.async_step_2fa()
+            except CloudError as err:
+                errors["base"] = _error_key(err)
+            except Exception:  # noqa: BLE001 - a flow must never crash on the user
+                LOGGER.exception("Unexpected error while signing in to Blink")
+                errors["base"] = "unknown"
+            else:
+                return await self._async_finish()
+        suggested = user_input or {CONF_USERNAME: existing.get(CONF_USERNAME, "")}
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=self.add_suggested_values_to_schema(
+                CREDENTIALS_SCHEMA, {CONF_USERNAME: suggested.get(CONF_USERNAME, "")}
+            ),
+            errors=errors,
+        )
+
+    async def async_step_2fa(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the PIN Blink sent by SMS or email."""
+        errors: dict[str, str] = {}
+        if user_input is not None and self._cloud is not None:
+            try:
+                await self._cloud.async_verify_pin(user_input[CONF_PIN].strip())
+            except CloudError as err:
+                errors["base"] = _error_key(err)
+            except Exception:  # noqa: BLE001 - a flow must never crash on the user
+                LOGGER.exception("Unexpected error while verifying the Blink PIN")
+                errors["base"] = "unknown"
+            else:
+                return await self._async_finish()
+        return self.async_show_form(
+            step_id="2fa", data_schema=PIN_SCHEMA, errors=errors
+        )
+
+    def _new_cloud(self, login_data: Mapping[str, Any]) -> BlinkCloud:
+        """Create a cloud client on the flow's own session (cookies link the OAuth steps)."""
+        if self._session is None:
+            self._session, request_log = async_create_session(
+                self.hass, auto_cleanup=False
+            )
+            self._request_log = request_log
+        return BlinkCloud(self._session, self._request_log, login_data)
+
+    async def _async_finish(self) -> ConfigFlowResult:
+        """Create the entry, or update the one being reauthenticated or reconfigured."""
+        assert self._cloud is not None
+        data = self._cloud.login_data
+        await self.async_set_unique_id(str(self._cloud.account_id))
+        if self.source in (SOURCE_REAUTH, SOURCE_RECONFIGURE):
+            self._abort_if_unique_id_mismatch(reason="wrong_account")
+            return self.async_update_reload_and_abort(
+                self._get_entry_for_source(), data=data
+            )
+        self._abort_if_unique_id_configured()
+        return self.async_create_entry(
+            title=entry_title(data[CONF_USERNAME]), data=data
+        )
+
+    def _get_entry_for_source(self) -> BlinkHealthConfigEntry:
+        """Return the entry a reauth or reconfigure flow works on."""
+        if self.source == SOURCE_REAUTH:
+            return self._get_reauth_entry()
+        return self._get_reconfigure_entry()
+
+
+def _number(minimum: float, maximum: float, step: float, unit: str) -> NumberSelector:
+    """Return a number box with bounds, used for every threshold."""
+    return NumberSelector(
+        NumberSelectorConfig(
+            min=minimum,
+            max=maximum,
+            step=step,
+            unit_of_measurement=unit,
+            mode=NumberSelectorMode.BOX,
+        )
+    )
+
+
+class BlinkHealthOptionsFlow(OptionsFlowWithReload):
+    """Polling interval, health thresholds and the internet sensors to compare with Blink's needs."""
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show and store the options."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = self._validate_sensors(user_input)
+            if not errors:
+                # Keep options set elsewhere (plugs); a cleared sensor field removes its option.
+                kept = {
+                    key: value
+                    for key, value in self.config_entry.options.items()
+                    if key not in INIT_KEYS
+                }
+                return self.async_create_entry(data={**kept, **user_input})
+        defaults = DEFAULT_THRESHOLDS
+        schema = probatio.Schema(
+            {
+                probatio.Required(
+                    CONF_SCAN_INTERVAL, default=DEFAULT_SCAN_INTERVAL.total_seconds()
+                ): probatio.All(
+                    _number(
+                        MIN_SCAN_INTERVAL_SECONDS, MAX_SCAN_INTERVAL_SECONDS, 1, "s"
+                    ),
+                    probatio.Coerce(int),
+                ),
+                probatio.Required(
+                    CONF_WEAK_WIFI_BARS, default=defaults.weak_wifi_bars
+                ): probatio.All(_number(0, 5, 1, "bars"), probatio.Coerce(int)),
+                probatio.Required(
+                    CONF_WEAK_SYNC_BARS, default=defaults.weak_sync_bars
+                ): probatio.All(_number(0, 5, 1, "bars"), probatio.Coerce(int)),
+                probatio.Required(
+                    CONF_MIN_DOWNLOAD, default=defaults.min_download_mbps
+                ): _number(0.1, 1000, 0.1, "Mbit/s"),
+                probatio.Required(CONF_MAX_PING, default=defaults.max_ping_ms): _number(
+                    1, 5000, 1, "ms"
+                ),
+                probatio.Required(
+                    CONF_MAX_CLOUD_LATENCY, default=defaults.max_cloud_latency_ms
+                ): _number(100, 30000, 100, "ms"),
+                probatio.Required(
+                    CONF_OFFLINE_GRACE,
+                    default=defaults.offline_grace.total_seconds() / 60,
+                ): _number(0, 240, 1, "min"),
+                probatio.Optional(CONF_DOWNLOAD_SENSOR): EntitySelector(
+                    EntitySelectorConfig(domain="sensor")
+                ),
+                probatio.Optional(CONF_PING_SENSOR): EntitySelector(
+                    EntitySelectorConfig(domain="sensor")
+                ),
+            }
+        )
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(
+                schema, user_input or self.config_entry.options
+            ),
+            errors=errors,
+        )
+
+    def _validate_sensors(self, user_input: dict[str, Any]) -> dict[str, str]:
+        """Check the chosen internet sensors measure a data rate and a time."""
+        errors: dict[str, str] = {}
+        for key, units in (
+            (CONF_DOWNLOAD_SENSOR, DataRateConverter.VALID_UNITS),
+            (CONF_PING_SENSOR, DurationConverter.VALID_UNITS),
+        ):
+            if not (entity_id := user_input.get(key)):
+                continue
+            state = self.hass.states.get(entity_id)
+            unit = state.attributes.get(ATTR_UNIT_OF_MEASUREMENT) if state else None
+            if unit not in units:
+                errors[key] = f"invalid_{key}"
+        return errors

@@ -1,0 +1,70 @@
+"""Keeps the device registry in step with the account: account, Sync Modules, cameras under them."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import TYPE_CHECKING
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+
+from .const import DOMAIN, MANUFACTURER
+from .health import AccountHealth
+
+if TYPE_CHECKING:
+    from .coordinator import BlinkHealthConfigEntry
+
+
+@callback
+def async_sync_devices(
+    hass: HomeAssistant,
+    entry: BlinkHealthConfigEntry,
+    health: AccountHealth,
+    retained: Collection[str] = (),
+) -> None:
+    """Create or update every device, parents first, and remove devices gone from the account.
+
+    Serials in `retained` (a camera being re-added) keep their device while they are away.
+    """
+    registry = dr.async_get(hass)
+    account = str(entry.unique_id)
+    account_device = registry.async_get_or_create(
+        config_entry_id=entry.entry_id,
+        identifiers={(DOMAIN, account)},
+        manufacturer=MANUFACTURER,
+        model="Blink account",
+        name="Blink account",
+        entry_type=dr.DeviceEntryType.SERVICE,
+    )
+    sync_ids: dict[str, str] = {}
+    for serial, sync in health.sync_modules.items():
+        sync_ids[serial] = registry.async_get_or_create(
+            config_entry_id=entry.entry_id,
+            identifiers={(DOMAIN, serial)},
+            manufacturer=MANUFACTURER,
+            model=sync.model,
+            name=sync.name,
+            serial_number=serial,
+            sw_version=sync.firmware,
+            via_device_id=account_device.id,
+        ).id
+    for serial, camera in health.cameras.items():
+        parent = sync_ids.get(camera.sync_serial or "", account_device.id)
+        registry.async_get_or_create(
+            config_entry_id=entry.entry_id,
+            identifiers={(DOMAIN, serial)},
+            manufacturer=MANUFACTURER,
+            model=camera.product.model,
+            model_id=camera.product.type or None,
+            name=camera.name,
+            serial_number=serial,
+            sw_version=camera.firmware,
+            via_device_id=parent,
+        )
+    keep = health.serials | {account, *retained}
+    for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
+        serials = {value for domain, value in device.identifiers if domain == DOMAIN}
+        if serials and not serials & keep:
+            registry.async_update_device(
+                device.id, remove_config_entry_id=entry.entry_id
+            )

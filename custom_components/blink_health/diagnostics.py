@@ -1,0 +1,86 @@
+"""Diagnostics for Blink Health: the entry, the latest health and the raw homescreen, secrets redacted."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.core import HomeAssistant
+
+from .coordinator import BlinkHealthConfigEntry
+
+# Everything that identifies the person, the account or a device, or would let someone sign in.
+TO_REDACT = {
+    "access_token",
+    "account_id",
+    "client_id",
+    "email",
+    "hardware_id",
+    "host",
+    "ip_address",
+    "mac",
+    "mac_address",
+    "password",
+    "phone",
+    "refresh_token",
+    "serial",
+    "serial_number",
+    "title",
+    "token",
+    "unique_id",
+    "user_id",
+    "username",
+}
+
+
+def _redact_serials(value: Any, serials: dict[str, str]) -> Any:
+    """Replace serials wherever they appear (also as mapping keys) by stable placeholders."""
+    if isinstance(value, dict):
+        return {
+            serials.get(str(key), key): _redact_serials(item, serials)
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_redact_serials(item, serials) for item in value]
+    if isinstance(value, str) and value in serials:
+        return serials[value]
+    return value
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: BlinkHealthConfigEntry
+) -> dict[str, Any]:
+    """Return what support needs to understand a problem, with nothing that identifies the user."""
+    coordinator = entry.runtime_data
+    health = coordinator.data
+    serials = {
+        serial: f"device_{index}"
+        for index, serial in enumerate(
+            sorted(health.serials if health else ()), start=1
+        )
+    }
+    data = {
+        "entry": {
+            "data": dict(entry.data),
+            "options": dict(entry.options),
+            "title": entry.title,
+            "unique_id": entry.unique_id,
+            "version": entry.version,
+        },
+        "polling": {
+            "api_requests_last_hour": coordinator.cloud.request_log.in_last_hour(),
+            "consecutive_failures": coordinator.consecutive_failures,
+            "last_update_success": coordinator.last_update_success,
+            "latency_ms": coordinator.latency_ms,
+            "update_interval_seconds": (
+                coordinator.update_interval.total_seconds()
+                if coordinator.update_interval
+                else None
+            ),
+        },
+        "health": asdict(health) if health else None,
+        "findings": [asdict(finding) for finding in coordinator.findings],
+        "homescreen": coordinator.last_homescreen,
+    }
+    return async_redact_data(_redact_serials(data, serials), TO_REDACT)

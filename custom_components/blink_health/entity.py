@@ -1,0 +1,116 @@
+"""Base entities of Blink Health and the bookkeeping that adds entities for new devices."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import override
+
+from homeassistant.core import callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .const import DOMAIN
+from .coordinator import BlinkHealthConfigEntry, BlinkHealthCoordinator
+from .health import CameraHealth, SyncModuleHealth, iter_devices
+
+type Device = SyncModuleHealth | CameraHealth
+
+
+class BlinkHealthEntity(CoordinatorEntity[BlinkHealthCoordinator]):
+    """An entity of one Blink device (camera, Mini, doorbell or Sync Module)."""
+
+    _attr_has_entity_name = True
+
+    def __init__(
+        self,
+        coordinator: BlinkHealthCoordinator,
+        serial: str,
+        description: EntityDescription,
+    ) -> None:
+        """Bind the entity to a device by serial: the serial survives a camera being re-added."""
+        super().__init__(coordinator)
+        self.entity_description = description
+        self.serial = serial
+        self._attr_unique_id = f"{serial}-{description.key}"
+        self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, serial)})
+
+    @property
+    def device(self) -> Device | None:
+        """Return the device's latest health, or None when it is gone from the account."""
+        return (
+            self.coordinator.data.device(self.serial) if self.coordinator.data else None
+        )
+
+    @property
+    @override
+    def available(self) -> bool:
+        """Return True while the cloud answers and the device is on the account."""
+        return super().available and self.device is not None
+
+
+class BlinkHealthAccountEntity(CoordinatorEntity[BlinkHealthCoordinator]):
+    """An entity of the Blink account: it stays available to say when the cloud is unreachable."""
+
+    _attr_has_entity_name = True
+
+    def __init__(
+        self,
+        coordinator: BlinkHealthCoordinator,
+        account_id: str,
+        description: EntityDescription,
+    ) -> None:
+        """Bind the entity to the account's device."""
+        super().__init__(coordinator)
+        self.entity_description = description
+        self._attr_unique_id = f"{account_id}-{description.key}"
+        self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, account_id)})
+
+    @property
+    @override
+    def available(self) -> bool:
+        """Stay available: these entities report the cloud's own reachability."""
+        return True
+
+
+def account_key(entry: BlinkHealthConfigEntry) -> str:
+    """Return the account id that names the account device and its entities."""
+    return str(entry.unique_id)
+
+
+@callback
+def async_track_devices(
+    entry: BlinkHealthConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    entities_for: Callable[[str, Device], Iterable[Entity]],
+) -> None:
+    """Add entities for every device now and for each device that appears later, without a reload."""
+    coordinator = entry.runtime_data
+    known: set[str] = set()
+
+    @callback
+    def _add_new_devices() -> None:
+        """Create entities for serials not seen before."""
+        registry = dr.async_get(coordinator.hass)
+        for serial in known - coordinator.data.serials:
+            # Forget a device only once it is gone from the registry (removed as stale): if it
+            # returns, it gets fresh entities; a device kept during a re-add keeps its own.
+            if (
+                registry.async_get_device_by_identifier(
+                    (DOMAIN, serial), entry.entry_id
+                )
+                is None
+            ):
+                known.discard(serial)
+        new: list[Entity] = []
+        for device in iter_devices(coordinator.data):
+            if device.serial not in known:
+                known.add(device.serial)
+                new.extend(entities_for(device.serial, device))
+        if new:
+            async_add_entities(new)
+
+    _add_new_devices()
+    entry.async_on_unload(coordinator.async_add_listener(_add_new_devices))

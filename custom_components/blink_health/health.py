@@ -1,0 +1,593 @@
+"""Pure health model: raw Blink cloud JSON → AccountHealth (no Home Assistant, no blinkpy).
+
+Where each value lives and its unit: shared/reference/blink_api.md §5. The cloud is an
+undocumented API whose shapes drift, so every reader here tolerates missing keys, nulls and
+oddly typed values: anything it cannot make sense of becomes None, never an exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+import math
+from typing import Any, NoReturn, Self
+
+# Signal values are "bars" on a 0–5 scale (ha_blink_core.md §3.G; hunsalz get-signals.md).
+MAX_BARS = 5
+# A negative dBm reading below this is no radio measurement; Blink sends -255 for "unknown"
+# (blink_api.md §5.2), and the quietest real Wi-Fi receptions sit around -100 dBm.
+MIN_RSSI_DBM = -150
+# Camera config reports battery voltage in hundredths of a volt: 163 → 1.63 V (§5.2, issue #865).
+VOLTAGE_SCALE = 100
+
+
+class FrozenMap[K, V](dict[K, V]):
+    """A read-only dict: compares by value, hashes, copies, pickles and serialises like a dict.
+
+    A dict subclass rather than MappingProxyType, because dataclasses.asdict, copy.deepcopy and
+    Home Assistant's JSON encoder (diagnostics) all handle dicts but not mapping proxies.
+    """
+
+    __slots__ = ()
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        """Hash the items, so frozen dataclasses holding a FrozenMap stay hashable."""
+        return hash(frozenset(self.items()))
+
+    def __reduce__(self) -> tuple[type[Self], tuple[dict[K, V]]]:
+        """Rebuild from a plain dict: copy and pickle must not go through __setitem__."""
+        return (type(self), (dict(self),))
+
+    def _readonly(self, *args: Any, **kwargs: Any) -> NoReturn:
+        """Refuse any change."""
+        raise TypeError(f"{type(self).__name__} is read-only")
+
+    __delitem__ = _readonly
+    __ior__ = _readonly
+    __setitem__ = _readonly
+    clear = _readonly
+    pop = _readonly
+    popitem = _readonly
+    setdefault = _readonly
+    update = _readonly
+
+
+# Device status strings of the homescreen (blinkpy 0.25.9 `ONLINE`, constants.py:29).
+_STATUS_ONLINE: Mapping[str, bool] = FrozenMap(
+    {"done": True, "offline": False, "online": True}
+)
+# Battery states of the homescreen and camera config (§5.2).
+_BATTERY_OK: Mapping[str, bool] = FrozenMap({"low": False, "ok": True})
+# JSON booleans that arrive as strings.
+_TRUE_STRINGS = frozenset({"1", "true", "yes"})
+
+
+class PowerSource(StrEnum):
+    """How a device is powered: decides offline grace, battery checks and power-cycling."""
+
+    MAINS = "mains"
+    BATTERY = "battery"
+    EITHER = "either"
+
+
+class DeviceKind(StrEnum):
+    """Which homescreen list a device comes from (and so which detail request it has)."""
+
+    SYNC_MODULE = "sync_module"
+    CAMERA = "camera"
+    MINI = "mini"
+    DOORBELL = "doorbell"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Product:
+    """A Blink product type: its marketed name, power source and two-way talk support."""
+
+    type: str
+    model: str
+    power: PowerSource
+    talk: bool | None  # two-way talk; None when unknown
+
+
+# Blink product type codes (the `type` of homescreen cameras/owls/doorbells) → product.
+# No cloud response says whether a model has two-way talk (blink_api.md §7), so this static
+# table is the only source; each row notes where its facts come from.
+PRODUCTS: Mapping[str, Product] = FrozenMap(
+    {
+        # Blink Outdoor (3rd gen, 2020) and Indoor (2nd gen) share this code: blink_api.md §5.2
+        # and §5.5 (HA/blinkpy samples). AA lithium batteries; both have two-way talk.
+        "catalina": Product(
+            type="catalina",
+            model="Blink Outdoor (3rd gen) / Indoor (2nd gen)",
+            power=PowerSource.BATTERY,
+            talk=True,
+        ),
+        # Assumption: not in any public sample. Blink names its wired indoor cameras after
+        # birds (owl = Mini), so "hawk" is taken to be the Blink Mini 2 (2024): USB
+        # powered, two-way talk. If it is another model, talk is still right: every Blink
+        # camera since the XT2 (2019) has it.
+        "hawk": Product(
+            type="hawk", model="Blink Mini 2", power=PowerSource.MAINS, talk=True
+        ),
+        # Blink Video Doorbell: "Lotus: Doorbell" (amattu2/blink-home typings; blinkpy
+        # BlinkLotus). Runs on AA batteries or the existing doorbell wiring; two-way talk.
+        "lotus": Product(
+            type="lotus",
+            model="Blink Video Doorbell",
+            power=PowerSource.EITHER,
+            talk=True,
+        ),
+        # Assumption: a newer doorbell code (blinkpy issue #638 names tulip and orchid as
+        # doorbells, without model names). Same power options and talk as the Video Doorbell.
+        "orchid": Product(
+            type="orchid",
+            model="Blink Video Doorbell (orchid)",
+            power=PowerSource.EITHER,
+            talk=True,
+        ),
+        # Blink Mini (2020): "owl" is its codename (blinkpy PR #290; homebridge OwlApi).
+        # USB powered; two-way talk.
+        "owl": Product(
+            type="owl", model="Blink Mini", power=PowerSource.MAINS, talk=True
+        ),
+        # Assumption: third-party Blink code lists "sedona" among camera types beside
+        # "catalina"; Blink names its battery cameras after places (catalina), so it is taken
+        # to be the Blink Outdoor 4 (2023): AA batteries, two-way talk.
+        "sedona": Product(
+            type="sedona", model="Blink Outdoor 4", power=PowerSource.BATTERY, talk=True
+        ),
+        # Blink Wired Floodlight Camera (2022): "Superior: Floodlight" (amattu2 typings;
+        # Amazon's launch images are named blink-superior-…). Hard-wired; two-way talk.
+        "superior": Product(
+            type="superior",
+            model="Blink Wired Floodlight Camera",
+            power=PowerSource.MAINS,
+            talk=True,
+        ),
+        # Assumption: the other newer doorbell code of blinkpy issue #638 (see "orchid").
+        "tulip": Product(
+            type="tulip",
+            model="Blink Video Doorbell (tulip)",
+            power=PowerSource.EITHER,
+            talk=True,
+        ),
+        # The original Blink camera (2016; blinkpy "white"): AA batteries; microphone but no
+        # speaker, so no two-way talk.
+        "white": Product(
+            type="white",
+            model="Blink Indoor (1st gen)",
+            power=PowerSource.BATTERY,
+            talk=False,
+        ),
+        # Blink XT (2017; blink_api.md §5.5 sample): AA batteries; no speaker, so no talk
+        # (EDN Asia's Blink teardown series: the XT2 was the first with a speaker).
+        "xt": Product(
+            type="xt", model="Blink XT", power=PowerSource.BATTERY, talk=False
+        ),
+        # Blink XT2 (2019): AA batteries; the first Blink camera with a speaker and two-way
+        # talk (its setup asks for microphone permission; EDN Asia, see "xt").
+        "xt2": Product(
+            type="xt2", model="Blink XT2", power=PowerSource.BATTERY, talk=True
+        ),
+    }
+)
+
+# Sync Module types of homescreen sync_modules[].type (blink_api.md §5.3; blinkpy #572 sample).
+SYNC_MODULE_MODELS: Mapping[str, str] = FrozenMap(
+    {
+        # amattu2 typings list "sm" beside "sm2": taken to be the first generation.
+        "sm": "Sync Module",
+        "sm1": "Sync Module",
+        "sm2": "Sync Module 2",
+    }
+)
+SYNC_MODULE_FALLBACK_MODEL = "Sync Module"
+
+# A device in a list whose type is unknown: what the list itself tells about its power.
+# cameras[] holds Sync Module cameras (battery models); owls[] wired Minis; doorbells[] can be
+# either (blink_api.md §5.1, §5.5).
+_FALLBACK_POWER: Mapping[DeviceKind, PowerSource] = FrozenMap(
+    {
+        DeviceKind.SYNC_MODULE: PowerSource.MAINS,
+        DeviceKind.CAMERA: PowerSource.BATTERY,
+        DeviceKind.MINI: PowerSource.MAINS,
+        DeviceKind.DOORBELL: PowerSource.EITHER,
+    }
+)
+
+# Homescreen lists holding cameras, in the order their devices are listed.
+_CAMERA_LISTS: tuple[tuple[str, DeviceKind], ...] = (
+    ("cameras", DeviceKind.CAMERA),
+    ("owls", DeviceKind.MINI),
+    ("doorbells", DeviceKind.DOORBELL),
+)
+
+
+def product_for(product_type: str | None, kind: DeviceKind) -> Product:
+    """Return the product of a Blink type code; unknown codes get a fallback from the kind."""
+    code = product_type.strip().lower() if isinstance(product_type, str) else ""
+    if kind is DeviceKind.SYNC_MODULE:
+        model = SYNC_MODULE_MODELS.get(code, SYNC_MODULE_FALLBACK_MODEL)
+        return Product(type=code, model=model, power=PowerSource.MAINS, talk=False)
+    if (product := PRODUCTS.get(code)) is not None:
+        return product
+    model = f"Blink camera ({code})" if code else "Blink camera"
+    return Product(type=code, model=model, power=_FALLBACK_POWER[kind], talk=None)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SyncModuleHealth:
+    """Health of one Sync Module, from the homescreen's sync_modules[]."""
+
+    serial: str
+    id: int | None
+    network_id: int | None
+    name: str
+    network_name: str | None
+    online: bool | None
+    status: str | None  # raw status string
+    wifi_bars: int | None  # 0–5, sync_modules[].wifi_strength
+    last_heartbeat: datetime | None  # last_hb, aware UTC
+    firmware: str | None
+    model: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CameraHealth:
+    """Health of one camera, Mini or doorbell: homescreen values refined by its details."""
+
+    serial: str
+    id: int | None
+    network_id: int | None
+    name: str
+    kind: DeviceKind
+    product: Product
+    sync_serial: str | None  # the Sync Module on the same network, if any
+    online: bool | None
+    status: str | None  # raw status string
+    wifi_bars: int | None  # 0–5: signals.wifi; Mini: owl config "wifi"
+    sync_bars: int | None  # 0–5: signals.lfr (camera ↔ Sync Module radio link)
+    wifi_rssi: int | None  # dBm: camera config wifi_strength; doorbell config wifi_rssi
+    battery_ok: bool | None
+    battery_bars: int | None
+    battery_voltage: float | None  # volts
+    temperature: float | None  # °F
+    last_heartbeat: datetime | None  # best "last seen" timestamp, aware UTC
+    firmware: str | None
+
+    @property
+    def power_source(self) -> PowerSource:
+        """Return how the camera is powered."""
+        return self.product.power
+
+    @property
+    def supports_talk(self) -> bool | None:
+        """Return whether the camera has two-way talk (None when the model is unknown)."""
+        return self.product.talk
+
+    @property
+    def has_sync_link(self) -> bool:
+        """Return whether the camera reaches the cloud through a Sync Module's radio link."""
+        return self.sync_serial is not None and self.kind is not DeviceKind.MINI
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AccountHealth:
+    """Health of a whole Blink account at one poll."""
+
+    account_id: int | None
+    sync_modules: Mapping[str, SyncModuleHealth]  # by serial, in homescreen order
+    cameras: Mapping[
+        str, CameraHealth
+    ]  # by serial: cameras, then Minis, then doorbells
+    app_update_required: bool
+    app_update_message: str | None
+    latency_ms: float | None = None  # Blink cloud round-trip of the homescreen request
+
+    def device(self, serial: str) -> SyncModuleHealth | CameraHealth | None:
+        """Return the Sync Module or camera with this serial, if the account has it."""
+        if (sync := self.sync_modules.get(serial)) is not None:
+            return sync
+        return self.cameras.get(serial)
+
+    @property
+    def serials(self) -> frozenset[str]:
+        """Return the serials of every device of the account."""
+        return frozenset(self.sync_modules) | frozenset(self.cameras)
+
+
+def parse_account(
+    homescreen: Mapping[str, Any] | None,
+    details: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    latency_ms: float | None = None,
+) -> AccountHealth:
+    """Build the account's health from a homescreen body and per-device detail bodies.
+
+    `details` maps a serial to the body of its detail request (camera, owl or doorbell
+    config); those refine the homescreen's values. Nothing in either is trusted.
+    """
+    root = _mapping(homescreen)
+    all_details = _mapping(details)
+    network_names = {
+        network_id: name
+        for network in _dicts(root.get("networks"))
+        if (network_id := _int(network.get("id"))) is not None
+        and (name := _str(network.get("name"))) is not None
+    }
+
+    sync_modules: dict[str, SyncModuleHealth] = {}
+    for raw in _dicts(root.get("sync_modules")):
+        if (sync := _parse_sync_module(raw, all_details, network_names)) is not None:
+            # A serial listed twice: the first entry wins, so the result stays deterministic.
+            sync_modules.setdefault(sync.serial, sync)
+    sync_by_network: dict[int, str] = {}
+    for sync in sync_modules.values():
+        if sync.network_id is not None:
+            sync_by_network.setdefault(sync.network_id, sync.serial)
+
+    cameras: dict[str, CameraHealth] = {}
+    for key, kind in _CAMERA_LISTS:
+        for raw in _dicts(root.get(key)):
+            camera = _parse_camera(raw, kind, all_details, sync_by_network)
+            if camera is not None and camera.serial not in sync_modules:
+                cameras.setdefault(camera.serial, camera)
+
+    app_updates = _mapping(root.get("app_updates"))
+    update_required = _bool(app_updates.get("update_required")) is True
+    return AccountHealth(
+        account_id=_int(_mapping(root.get("account")).get("id")),
+        sync_modules=FrozenMap(sync_modules),
+        cameras=FrozenMap(cameras),
+        app_update_required=update_required,
+        # Blink's message is "OK" while nothing is required: only worth keeping when it is.
+        app_update_message=_str(app_updates.get("message"))
+        if update_required
+        else None,
+        latency_ms=_non_negative(_float(latency_ms)),
+    )
+
+
+def _parse_sync_module(
+    raw: Mapping[str, Any],
+    details: Mapping[str, Any],
+    network_names: Mapping[int, str],
+) -> SyncModuleHealth | None:
+    """Read one homescreen sync_modules[] entry; /syncmodules details fill what it lacks."""
+    if (serial := _serial(raw)) is None:
+        return None
+    body = _mapping(details.get(serial))
+    extra = _mapping(body.get("syncmodule")) or body
+    network_id = _first(_int(raw.get("network_id")), _int(extra.get("network_id")))
+    status = _first(_str(raw.get("status")), _str(extra.get("status")))
+    return SyncModuleHealth(
+        serial=serial,
+        id=_first(_int(raw.get("id")), _int(extra.get("id"))),
+        network_id=network_id,
+        name=_first(_str(raw.get("name")), _str(extra.get("name"))) or serial,
+        network_name=network_names.get(network_id) if network_id is not None else None,
+        online=_online(status),
+        status=status,
+        wifi_bars=_first(
+            _bars(raw.get("wifi_strength")), _bars(extra.get("wifi_strength"))
+        ),
+        last_heartbeat=_first(
+            _datetime(raw.get("last_hb")), _datetime(extra.get("last_hb"))
+        ),
+        firmware=_first(_str(raw.get("fw_version")), _str(extra.get("fw_version"))),
+        model=product_for(_str(raw.get("type")), DeviceKind.SYNC_MODULE).model,
+    )
+
+
+def _parse_camera(
+    raw: Mapping[str, Any],
+    kind: DeviceKind,
+    details: Mapping[str, Any],
+    sync_by_network: Mapping[int, str],
+) -> CameraHealth | None:
+    """Read one homescreen camera, owl or doorbell entry, refined by its detail body."""
+    if (serial := _serial(raw)) is None:
+        return None
+    body = _mapping(details.get(serial))
+    # Camera config nests the camera in "camera": [{…}]; owl and doorbell configs are flat.
+    config = _first_dict(body.get("camera")) or body
+    last_connect = _mapping(config.get("last_connect"))
+    signals = _mapping(raw.get("signals"))
+    # Where "signals" sits in camera config varies between captures (§5.2): inside or beside.
+    config_signals = _mapping(config.get("signals")) or _mapping(body.get("signals"))
+
+    product = product_for(_first(_str(raw.get("type")), _str(config.get("type"))), kind)
+    network_id = _first(_int(raw.get("network_id")), _int(config.get("network_id")))
+    status = _first(_str(raw.get("status")), _str(config.get("status")))
+    battery_ok = _first(
+        _battery_ok(raw.get("battery")),
+        _battery_ok(raw.get("battery_state")),
+        _battery_ok(config.get("battery_state")),
+        _battery_ok(config_signals.get("battery_state")),
+    )
+    return CameraHealth(
+        serial=serial,
+        id=_first(_int(raw.get("id")), _int(config.get("id"))),
+        network_id=network_id,
+        name=_first(_str(raw.get("name")), _str(config.get("name"))) or serial,
+        kind=kind,
+        product=product,
+        sync_serial=sync_by_network.get(network_id) if network_id is not None else None,
+        online=_online(status),
+        status=status,
+        wifi_bars=_first(
+            _bars(signals.get("wifi")),
+            _bars(config_signals.get("wifi")),
+            # The owl (Mini) config has its bars as a flat "wifi" (§5.4).
+            _bars(config.get("wifi")),
+        ),
+        sync_bars=_first(_bars(signals.get("lfr")), _bars(config_signals.get("lfr"))),
+        wifi_rssi=_first(
+            _rssi(config.get("wifi_strength")),
+            # -255 at the top level with a real reading in last_connect (§5.2).
+            _rssi(last_connect.get("wifi_strength")),
+            _rssi(config.get("wifi_rssi")),
+        ),
+        # Kept as reported even for mains products: the playbook only judges the battery of
+        # battery-powered ones, and a mislabelled product must not hide a flat battery.
+        battery_ok=battery_ok,
+        battery_bars=_first(
+            _bars(signals.get("battery")), _bars(config_signals.get("battery"))
+        ),
+        battery_voltage=_first(
+            _volts(config.get("battery_voltage")),
+            _volts(last_connect.get("battery_voltage")),
+        ),
+        temperature=_first(
+            _float(signals.get("temp")),
+            _float(config_signals.get("temp")),
+            _float(config.get("temperature")),
+            _float(raw.get("temperature")),
+            # The doorbell config calls it "temp" (§5.4).
+            _float(config.get("temp")),
+        ),
+        last_heartbeat=_first(
+            _datetime(last_connect.get("updated_at")),
+            _datetime(raw.get("updated_at")),
+            _datetime(config.get("updated_at")),
+        ),
+        firmware=_first(_str(raw.get("fw_version")), _str(config.get("fw_version"))),
+    )
+
+
+def _first[T](*values: T | None) -> T | None:
+    """Return the first value that is not None."""
+    return next((value for value in values if value is not None), None)
+
+
+def _mapping(value: object) -> Mapping[str, Any]:
+    """Return the value if it is a JSON object, else an empty one."""
+    return value if isinstance(value, Mapping) else FrozenMap()
+
+
+def _dicts(value: object) -> Iterator[Mapping[str, Any]]:
+    """Yield the JSON objects of a JSON array; anything else yields nothing."""
+    if isinstance(value, list | tuple):
+        yield from (item for item in value if isinstance(item, Mapping))
+
+
+def _first_dict(value: object) -> Mapping[str, Any]:
+    """Return the first JSON object of an array (or the object itself), else an empty one."""
+    if isinstance(value, Mapping):
+        return value
+    return next(_dicts(value), FrozenMap())
+
+
+def _serial(raw: Mapping[str, Any]) -> str | None:
+    """Return a device's serial: `serial` (v3), else `serial_number` (some v4 typings)."""
+    return _first(_str(raw.get("serial")), _str(raw.get("serial_number")))
+
+
+def _str(value: object) -> str | None:
+    """Return a non-empty string; numbers become strings (owl config sends fw_version 9.68)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
+        return str(value)
+    if isinstance(value, str) and (text := value.strip()):
+        return text
+    return None
+
+
+def _bool(value: object) -> bool | None:
+    """Return a JSON boolean, also when sent as a string; else None."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return value.strip().lower() in _TRUE_STRINGS
+    return None
+
+
+def _float(value: object) -> float | None:
+    """Return a finite number (also from a numeric string), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return None
+    if isinstance(value, int | float):
+        try:
+            number = float(value)
+        except OverflowError:
+            return None
+        return number if math.isfinite(number) else None
+    return None
+
+
+def _int(value: object) -> int | None:
+    """Return a whole number (also "5" or 5.0), else None."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    number = _float(value)
+    return int(number) if number is not None and number.is_integer() else None
+
+
+def _non_negative(value: float | None) -> float | None:
+    """Return the value unless it is negative."""
+    return value if value is not None and value >= 0 else None
+
+
+def _bars(value: object) -> int | None:
+    """Return signal bars on Blink's 0–5 scale; anything outside is not bars."""
+    bars = _int(value)
+    return bars if bars is not None and 0 <= bars <= MAX_BARS else None
+
+
+def _volts(value: object) -> float | None:
+    """Return volts from hundredths of a volt; zero or negative readings are unknown."""
+    hundredths = _float(value)
+    return (
+        round(hundredths / VOLTAGE_SCALE, 2)
+        if hundredths is not None and hundredths > 0
+        else None
+    )
+
+
+def _rssi(value: object) -> int | None:
+    """Return a plausible RSSI in dBm; -255 ("unknown"), zero and positive values are not."""
+    rssi = _int(value)
+    return rssi if rssi is not None and MIN_RSSI_DBM <= rssi < 0 else None
+
+
+def _lookup(value: object, table: Mapping[str, bool]) -> bool | None:
+    """Look a status-like string up, ignoring case and surrounding blanks."""
+    return table.get(value.strip().lower()) if isinstance(value, str) else None
+
+
+def _online(status: str | None) -> bool | None:
+    """Map a device status: "online"/"done" → True, "offline" → False, else None."""
+    return _lookup(status, _STATUS_ONLINE)
+
+
+def _battery_ok(value: object) -> bool | None:
+    """Map a battery state: "ok" → True, "low" → False, else None."""
+    return _lookup(value, _BATTERY_OK)
+
+
+def _datetime(value: object) -> datetime | None:
+    """Parse an ISO 8601 timestamp into an aware UTC datetime (no offset means UTC)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+        if parsed.tzinfo is None:
+            # Blink's timestamps carry +00:00; one without an offset is taken as UTC too.
+            return parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
+    except ValueError, OverflowError:
+        return None
+
+
+def iter_devices(health: AccountHealth) -> Iterator[SyncModuleHealth | CameraHealth]:
+    """Yield every device of the account: Sync Modules first, then cameras."""
+    yield from health.sync_modules.values()
+    yield from health.cameras.values()

@@ -1,0 +1,1 @@
+"""Tests for blinksim, the local Blink cloud simulator."""

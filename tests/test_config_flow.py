@@ -1,0 +1,389 @@
+"""Config flow end to end against blinksim: sign-in, 2FA, errors, reauth, reconfigure, options."""
+
+from __future__ import annotations
+
+from typing import Any
+from unittest.mock import patch
+import uuid
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import (
+    SOURCE_RECONFIGURE,
+    SOURCE_USER,
+    ConfigEntry,
+    ConfigEntryState,
+)
+from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType, InvalidData
+import pytest
+
+from blinksim.server import SimServer
+from custom_components.blink_health.const import CLOUD_URL_ENV, DOMAIN
+
+from .conftest import async_poll, async_sign_in
+
+
+async def _start(hass: HomeAssistant) -> str:
+    """Open the user step and return the flow id."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    return result["flow_id"]
+
+
+async def _configure(hass: HomeAssistant, flow_id: str, data: dict[str, Any]) -> Any:
+    """Submit a step."""
+    return await hass.config_entries.flow.async_configure(flow_id, data)
+
+
+async def test_sign_in_with_2fa(hass: HomeAssistant, sim: SimServer) -> None:
+    """The demo account asks for a PIN; the entry stores tokens and a random hardware id."""
+    account = sim.world.account
+    assert account.two_factor
+    flow_id = await _start(hass)
+    result = await _configure(
+        hass,
+        flow_id,
+        {CONF_USERNAME: f" {account.email} ", CONF_PASSWORD: account.password},
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "2fa"
+    result = await _configure(hass, flow_id, {"pin": account.pin})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Blink (d***@example.com)"
+    assert account.email not in result["title"]
+    entry: ConfigEntry = result["result"]
+    assert entry.unique_id == str(account.account_id)
+    data = entry.data
+    assert data[CONF_USERNAME] == account.email
+    assert data["token"]
+    assert data["refresh_token"]
+    assert data["region_id"] == account.tier
+    hardware_id = data["hardware_id"]
+    assert hardware_id == str(uuid.UUID(hardware_id)).upper()
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+
+
+@pytest.mark.parametrize("sim_scenario", ["minimal"])
+async def test_sign_in_without_2fa(hass: HomeAssistant, sim: SimServer) -> None:
+    """An account without 2FA goes straight from the password to the entry."""
+    sim.world.update_account({"two_factor": False})
+    result = await async_sign_in(hass, sim)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert result["result"].state is ConfigEntryState.LOADED
+
+
+async def test_each_entry_has_its_own_hardware_id(
+    hass: HomeAssistant, sim: SimServer
+) -> None:
+    """Two sign-ins never share a hardware id (Blink flags shared ones)."""
+    ids = set()
+    for _ in range(2):
+        flow_id = await _start(hass)
+        account = sim.world.account
+        await _configure(
+            hass,
+            flow_id,
+            {CONF_USERNAME: account.email, CONF_PASSWORD: account.password},
+        )
+        result = await _configure(hass, flow_id, {"pin": account.pin})
+        if result["type"] is FlowResultType.CREATE_ENTRY:
+            ids.add(result["result"].data["hardware_id"])
+            await hass.async_block_till_done()
+        else:
+            assert result["type"] is FlowResultType.ABORT
+            assert result["reason"] == "already_configured"
+    assert len(ids) == 1
+
+
+async def test_wrong_password_then_right(hass: HomeAssistant, sim: SimServer) -> None:
+    """A refused password shows invalid_auth; the same flow then succeeds."""
+    account = sim.world.account
+    flow_id = await _start(hass)
+    result = await _configure(
+        hass, flow_id, {CONF_USERNAME: account.email, CONF_PASSWORD: "not-the-password"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "invalid_auth"}
+    result = await _configure(
+        hass, flow_id, {CONF_USERNAME: account.email, CONF_PASSWORD: account.password}
+    )
+    assert result["step_id"] == "2fa"
+    result = await _configure(hass, flow_id, {"pin": account.pin})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_wrong_pin_then_right(hass: HomeAssistant, sim: SimServer) -> None:
+    """A refused PIN shows invalid_pin and the PIN can be entered again."""
+    account = sim.world.account
+    flow_id = await _start(hass)
+    await _configure(
+        hass, flow_id, {CONF_USERNAME: account.email, CONF_PASSWORD: account.password}
+    )
+    result = await _configure(hass, flow_id, {"pin": "000000"})
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "2fa"
+    assert result["errors"] == {"base": "invalid_pin"}
+    result = await _configure(hass, flow_id, {"pin": account.pin})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_cannot_connect(
+    hass: HomeAssistant, sim: SimServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No Blink cloud at the address: cannot_connect, and a later try succeeds."""
+    account = sim.world.account
+    monkeypatch.setenv(CLOUD_URL_ENV, "http://127.0.0.1:9")
+    flow_id = await _start(hass)
+    credentials = {CONF_USERNAME: account.email, CONF_PASSWORD: account.password}
+    result = await _configure(hass, flow_id, credentials)
+    assert result["errors"] == {"base": "cannot_connect"}
+    monkeypatch.setenv(CLOUD_URL_ENV, sim.url)
+    # A fresh flow gets a session pointed at the simulator.
+    flow_id = await _start(hass)
+    result = await _configure(hass, flow_id, credentials)
+    assert result["step_id"] == "2fa"
+
+
+async def test_cloud_error_during_sign_in(hass: HomeAssistant, sim: SimServer) -> None:
+    """Blink answering 503 to the sign-in is cannot_connect, not a wrong password."""
+    account = sim.world.account
+    sim.add_fault("POST /oauth/v2/signin", status=503, count=1)
+    flow_id = await _start(hass)
+    credentials = {CONF_USERNAME: account.email, CONF_PASSWORD: account.password}
+    result = await _configure(hass, flow_id, credentials)
+    assert result["errors"] == {"base": "cannot_connect"}
+    result = await _configure(hass, flow_id, credentials)
+    assert result["step_id"] == "2fa"
+
+
+async def test_rate_limited(hass: HomeAssistant, sim: SimServer) -> None:
+    """Blink answering 429 to the sign-in says so, so the user waits instead of retrying."""
+    account = sim.world.account
+    sim.add_fault("POST /oauth/v2/signin", status=429, retry_after=60, count=1)
+    flow_id = await _start(hass)
+    credentials = {CONF_USERNAME: account.email, CONF_PASSWORD: account.password}
+    result = await _configure(hass, flow_id, credentials)
+    assert result["errors"] == {"base": "rate_limited"}
+    result = await _configure(hass, flow_id, credentials)
+    assert result["step_id"] == "2fa"
+
+
+async def test_cloud_error_during_pin(hass: HomeAssistant, sim: SimServer) -> None:
+    """Blink failing while verifying the PIN is cannot_connect; the PIN can be sent again."""
+    account = sim.world.account
+    flow_id = await _start(hass)
+    await _configure(
+        hass, flow_id, {CONF_USERNAME: account.email, CONF_PASSWORD: account.password}
+    )
+    sim.add_fault("POST /oauth/v2/2fa/verify", status=502, count=1)
+    result = await _configure(hass, flow_id, {"pin": account.pin})
+    assert result["errors"] == {"base": "cannot_connect"}
+    result = await _configure(hass, flow_id, {"pin": account.pin})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_unexpected_errors(hass: HomeAssistant, sim: SimServer) -> None:
+    """An unexpected exception is shown as unknown, in both steps, and the flow survives."""
+    account = sim.world.account
+    flow_id = await _start(hass)
+    credentials = {CONF_USERNAME: account.email, CONF_PASSWORD: account.password}
+    target = "custom_components.blink_health.config_flow.BlinkCloud"
+    with patch(f"{target}.async_sign_in", side_effect=RuntimeError("boom")):
+        result = await _configure(hass, flow_id, credentials)
+    assert result["errors"] == {"base": "unknown"}
+    result = await _configure(hass, flow_id, credentials)
+    with patch(f"{target}.async_verify_pin", side_effect=RuntimeError("boom")):
+        result = await _configure(hass, flow_id, {"pin": account.pin})
+    assert result["errors"] == {"base": "unknown"}
+    result = await _configure(hass, flow_id, {"pin": account.pin})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_already_configured(
+    hass: HomeAssistant, sim: SimServer, init_integration: ConfigEntry
+) -> None:
+    """The same Blink account cannot be added twice."""
+    result = await async_sign_in(hass, sim)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_reauth_after_refresh_token_revoked(
+    hass: HomeAssistant,
+    sim: SimServer,
+    init_integration: ConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Blink revokes the tokens: polling stops, one reauth flow (with 2FA) brings it back."""
+    entry = init_integration
+    account = sim.world.account
+    old_token = entry.data["token"]
+    sim.world.update_account(
+        {"revoke_refresh_token": True, "expire_access_token": True}
+    )
+    sim.requests.reset()
+
+    await async_poll(hass, freezer)
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert len(flows) == 1
+    flow = flows[0]
+    assert flow["context"]["source"] == "reauth"
+
+    sim.requests.reset()
+    await async_poll(hass, freezer)
+    assert sum(sim.requests.values()) == 0, (
+        "no Blink requests while waiting for the user"
+    )
+
+    flow_id = flow["flow_id"]
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_USERNAME: account.email, CONF_PASSWORD: account.password}
+    )
+    assert result["step_id"] == "2fa"
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {"pin": account.pin}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.data["token"] != old_token
+    assert entry.data["hardware_id"]
+
+
+async def test_reauth_with_another_account(
+    hass: HomeAssistant, sim: SimServer, init_integration: ConfigEntry
+) -> None:
+    """Reauth with credentials of another account aborts and keeps the entry as it was."""
+    entry = init_integration
+    account = sim.world.account
+    before = dict(entry.data)
+    entry.async_start_reauth(hass)
+    await hass.async_block_till_done()
+    result = hass.config_entries.flow.async_progress_by_handler(DOMAIN)[0]
+    assert result["step_id"] == "reauth_confirm"
+    sim.world.account.account_id = 4242
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_USERNAME: account.email, CONF_PASSWORD: account.password},
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"pin": account.pin}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_account"
+    assert dict(entry.data) == before
+
+
+async def test_reconfigure(
+    hass: HomeAssistant, sim: SimServer, init_integration: ConfigEntry
+) -> None:
+    """Reconfigure signs in again with new credentials and keeps the hardware id."""
+    entry = init_integration
+    account = sim.world.account
+    hardware_id = entry.data["hardware_id"]
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_RECONFIGURE, "entry_id": entry.entry_id}
+    )
+    assert result["step_id"] == "reconfigure"
+    sim.world.account.password = "a-new-password"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_USERNAME: account.email, CONF_PASSWORD: "wrong"}
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_USERNAME: account.email, CONF_PASSWORD: "a-new-password"},
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"pin": account.pin}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert entry.data[CONF_PASSWORD] == "a-new-password"
+    assert entry.data["hardware_id"] == hardware_id
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_options(
+    hass: HomeAssistant, sim: SimServer, init_integration: ConfigEntry
+) -> None:
+    """Options are validated, stored and applied (the entry reloads)."""
+    entry = init_integration
+    hass.states.async_set(
+        "sensor.speedtest_download", "150", {"unit_of_measurement": "Mbit/s"}
+    )
+    hass.states.async_set("sensor.speedtest_ping", "12", {"unit_of_measurement": "ms"})
+    hass.states.async_set(
+        "sensor.outside_temperature", "12", {"unit_of_measurement": "°C"}
+    )
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "init"
+    values = {
+        "scan_interval": 600,
+        "weak_wifi_bars": 1,
+        "weak_sync_bars": 1,
+        "min_download_mbps": 5.0,
+        "max_ping_ms": 80.0,
+        "max_cloud_latency_ms": 1500.0,
+        "offline_grace_minutes": 5.0,
+        "download_sensor": "sensor.outside_temperature",
+        "ping_sensor": "sensor.outside_temperature",
+    }
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], values
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {
+        "download_sensor": "invalid_download_sensor",
+        "ping_sensor": "invalid_ping_sensor",
+    }
+    values |= {
+        "download_sensor": "sensor.speedtest_download",
+        "ping_sensor": "sensor.speedtest_ping",
+    }
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], values
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.options["scan_interval"] == 600
+    assert entry.options["download_sensor"] == "sensor.speedtest_download"
+    assert entry.runtime_data.update_interval.total_seconds() == 600
+
+    # Clearing an optional sensor removes it.
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    values.pop("download_sensor")
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], values
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert "download_sensor" not in entry.options
+
+
+async def test_options_reject_out_of_range(
+    hass: HomeAssistant, sim: SimServer, init_integration: ConfigEntry
+) -> None:
+    """A polling interval outside 60–3600 s is refused by the form's schema."""
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    with pytest.raises(InvalidData, match="scan_interval"):
+        await hass.config_entries.options.async_configure(
+            result["flow_id"],
+            {
+                "scan_interval": 5,
+                "weak_wifi_bars": 2,
+                "weak_sync_bars": 2,
+                "min_download_mbps": 2.0,
+                "max_ping_ms": 100.0,
+                "max_cloud_latency_ms": 2000.0,
+                "offline_grace_minutes": 10.0,
+            },
+        )
