@@ -10,6 +10,7 @@ from homeassistant.helpers.typing import ConfigType
 from .cloud import BlinkCloud, async_create_session
 from .const import DOMAIN
 from .coordinator import BlinkHealthConfigEntry, BlinkHealthCoordinator
+from .services import async_setup_services
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -18,6 +19,7 @@ PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Set up Blink Health: actions are registered here so automations always validate."""
+    async_setup_services(hass)
     return True
 
 
