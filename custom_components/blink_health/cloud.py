@@ -188,6 +188,7 @@ class BlinkCloud:
             callback=on_tokens,
         )
         self._blink.auth = self._auth
+        self._on_tokens = on_tokens
 
     @property
     def account_id(self) -> int | None:
@@ -266,7 +267,17 @@ class BlinkCloud:
         latency_ms = (time.perf_counter() - started) * 1000
         status = response.status
         if status in UNAUTHORIZED_STATUSES:
-            raise AuthFailed
+            # The access token was refused before its time: renew it once with the refresh
+            # token, then ask again. Only a refused refresh sends the user to reauth.
+            await self._async_renew_tokens()
+            started = time.perf_counter()
+            response = await self._query(
+                api.request_homescreen(self._blink, force=True)
+            )
+            latency_ms = (time.perf_counter() - started) * 1000
+            status = response.status
+            if status in UNAUTHORIZED_STATUSES:
+                raise AuthFailed
         if status == RATE_LIMIT_STATUS:
             raise RateLimited(_retry_after(response.headers.get("Retry-After")))
         if status >= 400:
@@ -278,6 +289,16 @@ class BlinkCloud:
         if not isinstance(body, dict):
             raise CloudUnavailable("invalid homescreen")
         return body, latency_ms
+
+    async def _async_renew_tokens(self) -> None:
+        """Get a new access token with the refresh token (blinkpy's mid-session refresh)."""
+        await self._query(self._renew())
+        if self._on_tokens is not None:
+            self._on_tokens()
+
+    async def _renew(self) -> bool:
+        """Run blinkpy's token refresh; its truthy result keeps _query's None check happy."""
+        return bool(await self._auth.refresh_tokens(refresh=True))
 
     async def async_details(self, camera: CameraHealth) -> dict[str, Any] | None:
         """Fetch one device's config (RSSI, battery voltage, temperature; Mini Wi-Fi bars)."""
