@@ -69,6 +69,10 @@ class TokenStore:
             grant.refresh_revoked = True
         return len(self._by_refresh)
 
+    def issued(self) -> list[str]:
+        """Return every access and refresh token ever issued (for secret scans in tests)."""
+        return [*self._by_access, *self._by_refresh]
+
     def logout(self, access_token: str) -> None:
         """Forget one grant entirely (both of its tokens)."""
         grant = self._by_access.pop(access_token, None)

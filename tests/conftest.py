@@ -8,6 +8,7 @@ import custom_components.blink_health  # noqa: F401  # isort: skip
 
 from collections.abc import AsyncGenerator, Generator
 from datetime import timedelta
+import logging
 from unittest.mock import PropertyMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
@@ -66,6 +67,7 @@ async def sim(
     monkeypatch: pytest.MonkeyPatch,
     socket_enabled: None,
     freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
 ) -> AsyncGenerator[SimServer]:
     """Run blinksim on 127.0.0.1 and point the integration at it (BLINK_HEALTH_CLOUD_URL).
 
@@ -75,9 +77,19 @@ async def sim(
     world = World.from_scenario(
         sim_scenario, clock=lambda: dt_util.utcnow().timestamp()
     )
+    caplog.set_level(logging.DEBUG)
     async with SimServer(world) as server:
         monkeypatch.setenv(CLOUD_URL_ENV, server.url)
         yield server
+    # Every test against the simulator doubles as a scan: no secret may reach a log line.
+    account = world.account
+    secrets = [account.email, account.password, *world.tokens.issued()]
+    leaks = [
+        f"{record.name}: {record.getMessage()}"
+        for record in caplog.get_records("call")
+        if any(secret in record.getMessage() for secret in secrets)
+    ]
+    assert not leaks, f"secrets in the log: {leaks}"
 
 
 async def async_sign_in(hass: HomeAssistant, sim: SimServer) -> ConfigFlowResult:
