@@ -201,6 +201,19 @@ async def test_new_camera_appears_and_removed_camera_goes(
 
     sim.world.remove_device(FRONT_YARD)
     await async_poll(hass, freezer)
+    # One poll without it could be a glitch: the device (and its customisations) stays...
+    assert (
+        device_registry.async_get_device_by_identifier(
+            (DOMAIN, FRONT_YARD), entry.entry_id
+        )
+        is not None
+    )
+    assert (
+        _state(hass, entity_registry, "binary_sensor", f"{FRONT_YARD}-online")
+        == STATE_UNAVAILABLE
+    )
+    # ...the second confirms it is gone from the account.
+    await async_poll(hass, freezer)
     assert (
         device_registry.async_get_device_by_identifier(
             (DOMAIN, FRONT_YARD), entry.entry_id

@@ -49,6 +49,8 @@ LOGIN_KEYS = (
     "user_id",
     "username",
 )
+# Keys of the device lists in a homescreen (blink_api.md §5.5).
+HOMESCREEN_DEVICE_LISTS = ("cameras", "doorbells", "owls", "sync_modules")
 RATE_LIMIT_STATUS = 429
 REQUEST_WINDOW_SECONDS = 3600.0
 UNAUTHORIZED_STATUSES = frozenset({401, 403})
@@ -286,7 +288,11 @@ class BlinkCloud:
             body = await response.json(content_type=None)
         except (ValueError, ClientError) as err:
             raise CloudUnavailable("invalid homescreen") from err
-        if not isinstance(body, dict):
+        # A real homescreen always lists the Sync Modules and cameras; anything else (an error
+        # message with status 200, a truncated body) must not read as "every device is gone".
+        if not isinstance(body, dict) or not any(
+            isinstance(body.get(key), list) for key in HOMESCREEN_DEVICE_LISTS
+        ):
             raise CloudUnavailable("invalid homescreen")
         return body, latency_ms
 

@@ -11,6 +11,9 @@ from homeassistant.helpers import device_registry as dr
 from .const import DOMAIN, MANUFACTURER
 from .health import AccountHealth
 
+# Good polls a device must be missing from before its device is removed as stale.
+STALE_AFTER_POLLS = 2
+
 if TYPE_CHECKING:
     from .coordinator import BlinkHealthConfigEntry
 
@@ -21,11 +24,15 @@ def async_sync_devices(
     entry: BlinkHealthConfigEntry,
     health: AccountHealth,
     retained: Collection[str] = (),
+    missing_polls: dict[str, int] | None = None,
 ) -> None:
     """Create or update every device, parents first, and remove devices gone from the account.
 
-    Serials in `retained` (a camera being re-added) keep their device while they are away.
+    A device is removed once it has been missing from STALE_AFTER_POLLS good polls in a row, so
+    one odd answer from Blink never deletes a device and its customised entities. Serials in
+    `retained` (a camera being re-added) keep their device while they are away.
     """
+    missing = {} if missing_polls is None else missing_polls
     registry = dr.async_get(hass)
     account = str(entry.unique_id)
     account_device = registry.async_get_or_create(
@@ -62,9 +69,16 @@ def async_sync_devices(
             via_device_id=parent,
         )
     keep = health.serials | {account, *retained}
+    for serial in set(missing) & keep:
+        del missing[serial]
     for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
         serials = {value for domain, value in device.identifiers if domain == DOMAIN}
-        if serials and not serials & keep:
+        if not serials or serials & keep:
+            continue
+        serial = min(serials)
+        missing[serial] = missing.get(serial, 0) + 1
+        if missing[serial] >= STALE_AFTER_POLLS:
+            del missing[serial]
             registry.async_update_device(
                 device.id, remove_config_entry_id=entry.entry_id
             )
