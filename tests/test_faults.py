@@ -78,7 +78,7 @@ async def test_fault_held_for_a_day(
     healthy = await _requests_over_a_day(hass, sim, freezer)
     sim.add_fault(HOMESCREEN, count=None, duration=86400, **FAULTS[fault])
     faulty = await _requests_over_a_day(hass, sim, freezer)
-    print(f"{fault}: healthy day {healthy} requests, day under the fault {faulty}")
+    print(f"{fault}: healthy day {healthy} requests, day under the fault {faulty}")  # noqa: T201 - the report
     assert healthy >= DAY_POLLS
     assert faulty <= healthy
     # Backoff doubles up to an hour: about one try an hour, far below a healthy day's polls.
