@@ -41,11 +41,18 @@ class SimServer:
         host: str = "127.0.0.1",
         port: int = 0,
         clock: Clock | None = None,
+        *,
+        pace_media: bool = True,
     ) -> None:
-        """Serve `world`; `clock` (default: the world's, time.monotonic) drives every timed state."""
+        """Serve `world`; `clock` (default: the world's, time.monotonic) drives every timed state.
+
+        `pace_media=False` serves media at once: a client whose event loop runs on frozen time
+        (Home Assistant's tests) would otherwise wait forever on the download-time sleep.
+        """
         if clock is not None:
             world.use_clock(clock)
         self.world = world
+        self.pace_media = pace_media
         self.host = host
         self.port = port
         self.requests = RequestCounts()
@@ -120,9 +127,11 @@ class SimServer:
         """Hold media responses for as long as the internet profile's download speed takes."""
         # Only media (thumbnails, clips): pages and JSON answer at once, so a client running on
         # frozen time (Home Assistant tests) is never left waiting on a timer.
-        if not isinstance(
-            response, web.Response
-        ) or not response.content_type.startswith(("image/", "video/")):
+        if (
+            not self.pace_media
+            or not isinstance(response, web.Response)
+            or not response.content_type.startswith(("image/", "video/"))
+        ):
             return
         size = len(response.body) if isinstance(response.body, bytes) else 0
         mbps = self.world.internet.download_mbps

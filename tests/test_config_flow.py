@@ -312,6 +312,14 @@ async def test_reconfigure(
     assert entry.state is ConfigEntryState.LOADED
 
 
+async def _open_settings(hass: HomeAssistant, entry_id: str) -> Any:
+    """Open the options menu and pick the settings page."""
+    result = await hass.config_entries.options.async_init(entry_id)
+    return await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "settings"}
+    )
+
+
 async def test_options(
     hass: HomeAssistant, sim: SimServer, init_integration: ConfigEntry
 ) -> None:
@@ -325,8 +333,13 @@ async def test_options(
         "sensor.outside_temperature", "12", {"unit_of_measurement": "°C"}
     )
     result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == ["settings", "plugs"]
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "settings"}
+    )
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "init"
+    assert result["step_id"] == "settings"
     values = {
         "scan_interval": 600,
         "weak_wifi_bars": 1,
@@ -360,7 +373,7 @@ async def test_options(
     assert entry.runtime_data.update_interval.total_seconds() == 600
 
     # Clearing an optional sensor removes it.
-    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await _open_settings(hass, entry.entry_id)
     values.pop("download_sensor")
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], values
@@ -373,7 +386,7 @@ async def test_options_reject_out_of_range(
     hass: HomeAssistant, sim: SimServer, init_integration: ConfigEntry
 ) -> None:
     """A polling interval outside 60–3600 s is refused by the form's schema."""
-    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    result = await _open_settings(hass, init_integration.entry_id)
     with pytest.raises(InvalidData, match="scan_interval"):
         await hass.config_entries.options.async_configure(
             result["flow_id"],
@@ -387,3 +400,83 @@ async def test_options_reject_out_of_range(
                 "offline_grace_minutes": 10.0,
             },
         )
+
+
+async def test_options_smart_plugs(
+    hass: HomeAssistant, sim: SimServer, init_integration: ConfigEntry
+) -> None:
+    """Only mains-capable devices are offered; a plug must be an existing switch."""
+    entry = init_integration
+    hass.states.async_set("switch.hall_mini_plug", "on")
+    hass.states.async_set("light.lamp", "on")
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "plugs"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "plugs"
+    fields = [str(key) for key in result["data_schema"].schema]
+    # Sync Modules, the Mini and the doorbell; never the battery cameras.
+    assert fields == [
+        "Home (G8T10000000001)",
+        "Garage (G8T10000000002)",
+        "Hall Mini (G8T30000000001)",
+        "Front Door (G8T40000000001)",
+        "cooldown_minutes",
+        "max_attempts",
+    ]
+    with pytest.raises(InvalidData, match="Hall Mini"):
+        await hass.config_entries.options.async_configure(
+            result["flow_id"],
+            {"Hall Mini (G8T30000000001)": "light.lamp"},
+        )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "Hall Mini (G8T30000000001)": "switch.hall_mini_plug",
+            "Garage (G8T10000000002)": "switch.missing",
+            "cooldown_minutes": 20,
+            "max_attempts": 2,
+        },
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"Garage (G8T10000000002)": "plug_not_found"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "Hall Mini (G8T30000000001)": "switch.hall_mini_plug",
+            "cooldown_minutes": 20,
+            "max_attempts": 2,
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.options["plugs"] == {"G8T30000000001": "switch.hall_mini_plug"}
+    assert entry.options["cooldown_minutes"] == 20
+    assert entry.options["max_attempts"] == 2
+    # The settings page keeps the plugs.
+    result = await _open_settings(hass, entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "scan_interval": 300,
+            "weak_wifi_bars": 2,
+            "weak_sync_bars": 2,
+            "min_download_mbps": 2.0,
+            "max_ping_ms": 100.0,
+            "max_cloud_latency_ms": 2000.0,
+            "offline_grace_minutes": 10.0,
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options["plugs"] == {"G8T30000000001": "switch.hall_mini_plug"}
+
+
+async def test_options_menu_without_devices(
+    hass: HomeAssistant, sim: SimServer, init_integration: ConfigEntry
+) -> None:
+    """An entry that is not loaded has no devices to give plugs: only the settings page."""
+    await hass.config_entries.async_unload(init_integration.entry_id)
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == ["settings"]

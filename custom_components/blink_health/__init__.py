@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP, Platform
+from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
+from .attach import AttachedCoordinator, CoreBlinkSource
 from .cloud import BlinkCloud, async_create_session
-from .const import DOMAIN
+from .const import CONF_CORE_ENTRY_ID, CONF_MODE, DOMAIN, MODE_ATTACH
 from .coordinator import BlinkHealthConfigEntry, BlinkHealthCoordinator
+from .issues import async_remove_issues, async_unload_issues
+from .power import async_remove_power_store
 from .services import async_setup_services
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
-PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
+PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.SENSOR]
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
@@ -25,16 +28,33 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_setup_entry(hass: HomeAssistant, entry: BlinkHealthConfigEntry) -> bool:
     """Sign in (only if the stored tokens cannot be used), poll once, then add the entities."""
-    session, request_log = async_create_session(hass)
     coordinator: BlinkHealthCoordinator | None = None
+    if entry.data.get(CONF_MODE) == MODE_ATTACH:
+        # No sign-in and no polling of its own: read the core Blink entry's (attach.py).
+        source = CoreBlinkSource(hass, entry.data[CONF_CORE_ENTRY_ID])
+        coordinator = AttachedCoordinator(hass, entry, source)
+    else:
+        session, request_log = async_create_session(hass)
 
-    def _tokens_refreshed() -> None:
-        """Persist tokens blinkpy refreshed in the middle of a request."""
-        if coordinator is not None:
-            coordinator.save_tokens()
+        def _tokens_refreshed() -> None:
+            """Persist tokens blinkpy refreshed in the middle of a request."""
+            if coordinator is not None:
+                coordinator.save_tokens()
 
-    cloud = BlinkCloud(session, request_log, entry.data, on_tokens=_tokens_refreshed)
-    coordinator = BlinkHealthCoordinator(hass, entry, cloud)
+        cloud = BlinkCloud(
+            session, request_log, entry.data, on_tokens=_tokens_refreshed
+        )
+        coordinator = BlinkHealthCoordinator(hass, entry, cloud)
+    # Before anything can fail: a plug an interrupted power cycle left off goes back on.
+    await coordinator.power.async_setup()
+
+    async def _async_stop(event: Event) -> None:
+        """Switch plugs of running power cycles back on before Home Assistant stops."""
+        await coordinator.power.async_shutdown()
+
+    entry.async_on_unload(
+        hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _async_stop)
+    )
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = coordinator
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -44,8 +64,20 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlinkHealthConfigEntry) 
 async def async_unload_entry(
     hass: HomeAssistant, entry: BlinkHealthConfigEntry
 ) -> bool:
-    """Unload the entry's platforms; its session is closed by Home Assistant."""
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    """Unload the entry's platforms and withdraw its issues; Home Assistant closes its session."""
+    # A plug is never left off: running power cycles end with their plugs switched on.
+    await entry.runtime_data.power.async_shutdown()
+    if unloaded := await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
+        async_unload_issues(hass, entry)
+    return unloaded
+
+
+async def async_remove_entry(
+    hass: HomeAssistant, entry: BlinkHealthConfigEntry
+) -> None:
+    """Delete every repair issue of a removed entry, ignored ones included, and its stored data."""
+    async_remove_issues(hass, entry)
+    await async_remove_power_store(hass, entry)
 
 
 async def async_remove_config_entry_device(

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 import os
 import time
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from aiohttp import (
     ClientError,
@@ -27,6 +27,7 @@ from blinkpy.auth import (
     UnauthorizedError,
 )
 from blinkpy.blinkpy import Blink, BlinkSetupError
+from blinkpy.camera import BlinkCameraMini, BlinkDoorbell
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_create_clientsession
 
@@ -119,6 +120,11 @@ class RequestLog:
         )
         return response
 
+    def count_request(self) -> None:
+        """Count a request sent through a session without this middleware (attach mode)."""
+        self.total += 1
+        self._times.append(self._clock())
+
     def in_last_hour(self) -> int:
         """Return how many requests were sent in the last hour."""
         horizon = self._clock() - REQUEST_WINDOW_SECONDS
@@ -167,6 +173,93 @@ def async_create_session(
         middlewares=tuple(middlewares),
     )
     return session, request_log
+
+
+class BlinkSource(Protocol):
+    """What the coordinator reads Blink through: our own sign-in, or the core integration's."""
+
+    request_log: RequestLog
+
+    @property
+    def account_id(self) -> int | None:
+        """Return the Blink account id."""
+
+    @property
+    def login_data(self) -> dict[str, Any]:
+        """Return what must be stored to resume the sign-in (nothing for a borrowed one)."""
+
+    @property
+    def signed_in(self) -> bool:
+        """Return True when no sign-in is needed before polling."""
+
+    async def async_sign_in(self) -> None:
+        """Sign in."""
+
+    async def async_homescreen(self) -> tuple[dict[str, Any], float | None]:
+        """Return the homescreen and its round-trip time in ms (None when not measured)."""
+
+    async def async_details(self, camera: CameraHealth) -> dict[str, Any] | None:
+        """Return one device's details, if any."""
+
+
+# ----- Reading the core `blink` integration's blinkpy objects (attach mode) -----------------
+
+
+def is_blink(value: object) -> bool:
+    """Return True if value is a blinkpy Blink object with the attributes attach mode reads."""
+    return isinstance(value, Blink) and isinstance(getattr(value, "auth", None), Auth)
+
+
+def blink_account_id(blink: Blink) -> int | None:
+    """Return the account id of a signed-in blinkpy Blink object."""
+    account_id = blink.auth.account_id
+    return account_id if isinstance(account_id, int) else None
+
+
+def blink_camera_details(blink: Blink, serial: str) -> dict[str, Any] | None:
+    """Return what blinkpy already read of a camera's config, shaped like its detail body.
+
+    No request: blinkpy keeps the config of each default camera it refreshed (Minis and
+    doorbells are read from the homescreen, so it holds nothing more for them).
+    """
+    cameras = getattr(blink, "cameras", None)
+    if not isinstance(cameras, Mapping):
+        return None
+    for camera in cameras.values():
+        if getattr(camera, "serial", None) != serial or isinstance(
+            camera, (BlinkCameraMini, BlinkDoorbell)
+        ):
+            continue
+        body = {
+            "wifi_strength": getattr(camera, "wifi_strength", None),
+            "battery_voltage": getattr(camera, "battery_voltage", None),
+        }
+        return {key: value for key, value in body.items() if value is not None} or None
+    return None
+
+
+async def async_request_homescreen(blink: Blink) -> Any:
+    """Fetch a fresh homescreen through another integration's blinkpy object (one request).
+
+    Returns the decoded body, or raises CloudUnavailable; tokens stay that integration's
+    business (blinkpy renews them through its own callback).
+    """
+    try:
+        response = await api.request_homescreen(blink, force=True)
+        if response is None or response.status >= 400:
+            status = None if response is None else response.status
+            raise CloudUnavailable(f"HTTP {status}")
+        return await response.json(content_type=None)
+    except (
+        BlinkTwoFARequiredError,
+        ClientError,
+        LoginError,
+        TimeoutError,
+        TokenRefreshFailed,
+        UnauthorizedError,
+        ValueError,
+    ) as err:
+        raise CloudUnavailable(type(err).__name__) from err
 
 
 class BlinkCloud:

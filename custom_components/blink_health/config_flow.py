@@ -7,9 +7,11 @@ from typing import Any, override
 import uuid
 
 from aiohttp import ClientSession
+from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
     SOURCE_RECONFIGURE,
+    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
     OptionsFlowWithReload,
@@ -17,11 +19,17 @@ from homeassistant.config_entries import (
 from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import callback
 from homeassistant.helpers.selector import (
+    DeviceSelector,
+    DeviceSelectorConfig,
     EntitySelector,
     EntitySelectorConfig,
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
@@ -29,6 +37,13 @@ from homeassistant.helpers.selector import (
 from homeassistant.util.unit_conversion import DataRateConverter, DurationConverter
 import probatio
 
+from .attach import (
+    CoreInternalsChanged,
+    CoreNotLoaded,
+    core_account_id,
+    core_view,
+    loaded_core_entries,
+)
 from .cloud import (
     BlinkCloud,
     CloudError,
@@ -39,24 +54,35 @@ from .cloud import (
     async_create_session,
 )
 from .const import (
+    CONF_COOLDOWN_MINUTES,
+    CONF_CORE_ENTRY_ID,
     CONF_DOWNLOAD_SENSOR,
+    CONF_EXCLUDED,
     CONF_HARDWARE_ID,
+    CONF_MAX_ATTEMPTS,
     CONF_MAX_CLOUD_LATENCY,
     CONF_MAX_PING,
     CONF_MIN_DOWNLOAD,
+    CONF_MODE,
     CONF_OFFLINE_GRACE,
     CONF_PIN,
     CONF_PING_SENSOR,
+    CONF_PLUGS,
     CONF_SCAN_INTERVAL,
     CONF_WEAK_SYNC_BARS,
     CONF_WEAK_WIFI_BARS,
+    DEFAULT_COOLDOWN_MINUTES,
+    DEFAULT_MAX_ATTEMPTS,
     DEFAULT_SCAN_INTERVAL,
     DOMAIN,
     LOGGER,
     MAX_SCAN_INTERVAL_SECONDS,
     MIN_SCAN_INTERVAL_SECONDS,
+    MODE_ATTACH,
 )
 from .coordinator import BlinkHealthConfigEntry
+from .health import iter_devices
+from .power import can_power_cycle
 from .settings import DEFAULT_THRESHOLDS
 
 CREDENTIALS_SCHEMA = probatio.Schema(
@@ -72,9 +98,10 @@ CREDENTIALS_SCHEMA = probatio.Schema(
     }
 )
 PIN_SCHEMA = probatio.Schema({probatio.Required(CONF_PIN): str})
-# The options the init step owns; other steps (plugs) keep theirs.
-INIT_KEYS = (
+# The options the settings step owns; other steps (plugs) keep theirs.
+SETTINGS_KEYS = (
     CONF_DOWNLOAD_SENSOR,
+    CONF_EXCLUDED,
     CONF_MAX_CLOUD_LATENCY,
     CONF_MAX_PING,
     CONF_MIN_DOWNLOAD,
@@ -132,8 +159,59 @@ class BlinkHealthConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Ask for the Blink account's email and password."""
+        """Offer the core Blink integration's sign-in if it is loaded, else ask for credentials."""
+        if user_input is None and loaded_core_entries(self.hass):
+            return self.async_show_menu(
+                step_id="user", menu_options=["attach", "sign_in"]
+            )
         return await self._async_credentials_step("user", user_input)
+
+    async def async_step_sign_in(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Sign in separately, although the core Blink integration is set up."""
+        return await self._async_credentials_step("sign_in", user_input)
+
+    async def async_step_attach(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Use a loaded core Blink entry's sign-in: no second login, no polling of our own."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            core_entry_id = user_input[CONF_CORE_ENTRY_ID]
+            try:
+                account_id = core_account_id(self.hass, core_entry_id)
+            except CoreNotLoaded:
+                errors["base"] = "core_not_loaded"
+            except CoreInternalsChanged:
+                return self.async_abort(reason="core_internals_changed")
+            else:
+                await self.async_set_unique_id(str(account_id))
+                self._abort_if_unique_id_configured()
+                core_entry = core_view(self.hass, core_entry_id).entry
+                username = core_entry.data.get(CONF_USERNAME)
+                return self.async_create_entry(
+                    title=entry_title(str(username or "")),
+                    data={CONF_MODE: MODE_ATTACH, CONF_CORE_ENTRY_ID: core_entry_id},
+                )
+        if not (entries := loaded_core_entries(self.hass)):
+            return self.async_abort(reason="core_not_loaded")
+        schema = probatio.Schema(
+            {
+                probatio.Required(
+                    CONF_CORE_ENTRY_ID, default=entries[0].entry_id
+                ): SelectSelector(
+                    SelectSelectorConfig(
+                        options=[
+                            SelectOptionDict(value=entry.entry_id, label=entry.title)
+                            for entry in entries
+                        ],
+                        mode=SelectSelectorMode.LIST,
+                    )
+                )
+            }
+        )
+        return self.async_show_form(step_id="attach", data_schema=schema, errors=errors)
 
     async def async_step_reauth(
         self, entry_data: Mapping[str, Any]
@@ -260,7 +338,80 @@ class BlinkHealthOptionsFlow(OptionsFlowWithReload):
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Show and store the options."""
+        """Offer the option pages: thresholds and polling, and smart plugs (needs the devices)."""
+        loaded = self.config_entry.state is ConfigEntryState.LOADED
+        return self.async_show_menu(
+            step_id="init",
+            menu_options=["settings", "plugs"] if loaded else ["settings"],
+        )
+
+    async def async_step_plugs(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Choose the switch that powers each mains-capable device, the cooldown and the cap."""
+        devices = {
+            f"{device.name} ({device.serial})": device.serial
+            for device in iter_devices(self.config_entry.runtime_data.data)
+            if can_power_cycle(device)
+        }
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            plugs = {
+                devices[field]: entity_id
+                for field, entity_id in user_input.items()
+                if field in devices and entity_id
+            }
+            errors = {
+                field: "plug_not_found"
+                for field, serial in devices.items()
+                if serial in plugs and self.hass.states.get(plugs[serial]) is None
+            }
+            if not errors:
+                return self.async_create_entry(
+                    data={
+                        **self.config_entry.options,
+                        CONF_PLUGS: plugs,
+                        CONF_COOLDOWN_MINUTES: user_input[CONF_COOLDOWN_MINUTES],
+                        CONF_MAX_ATTEMPTS: user_input[CONF_MAX_ATTEMPTS],
+                    }
+                )
+        options = self.config_entry.options
+        plugs_now: dict[str, str] = options.get(CONF_PLUGS) or {}
+        schema = probatio.Schema(
+            {
+                **{
+                    probatio.Optional(field): EntitySelector(
+                        EntitySelectorConfig(domain=SWITCH_DOMAIN)
+                    )
+                    for field in devices
+                },
+                probatio.Required(
+                    CONF_COOLDOWN_MINUTES, default=DEFAULT_COOLDOWN_MINUTES
+                ): probatio.All(_number(1, 1440, 1, "min"), probatio.Coerce(int)),
+                probatio.Required(
+                    CONF_MAX_ATTEMPTS, default=DEFAULT_MAX_ATTEMPTS
+                ): probatio.All(_number(1, 10, 1, "attempts"), probatio.Coerce(int)),
+            }
+        )
+        suggested = user_input or {
+            **{
+                field: plugs_now[serial]
+                for field, serial in devices.items()
+                if serial in plugs_now
+            },
+            CONF_COOLDOWN_MINUTES: options.get(CONF_COOLDOWN_MINUTES),
+            CONF_MAX_ATTEMPTS: options.get(CONF_MAX_ATTEMPTS),
+        }
+        return self.async_show_form(
+            step_id="plugs",
+            data_schema=self.add_suggested_values_to_schema(schema, suggested),
+            errors=errors,
+        )
+
+    async def async_step_settings(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show and store polling, thresholds and the internet sensors."""
         errors: dict[str, str] = {}
         if user_input is not None:
             errors = self._validate_sensors(user_input)
@@ -269,7 +420,7 @@ class BlinkHealthOptionsFlow(OptionsFlowWithReload):
                 kept = {
                     key: value
                     for key, value in self.config_entry.options.items()
-                    if key not in INIT_KEYS
+                    if key not in SETTINGS_KEYS
                 }
                 return self.async_create_entry(data={**kept, **user_input})
         defaults = DEFAULT_THRESHOLDS
@@ -308,10 +459,13 @@ class BlinkHealthOptionsFlow(OptionsFlowWithReload):
                 probatio.Optional(CONF_PING_SENSOR): EntitySelector(
                     EntitySelectorConfig(domain="sensor")
                 ),
+                probatio.Optional(CONF_EXCLUDED): DeviceSelector(
+                    DeviceSelectorConfig(integration=DOMAIN, multiple=True)
+                ),
             }
         )
         return self.async_show_form(
-            step_id="init",
+            step_id="settings",
             data_schema=self.add_suggested_values_to_schema(
                 schema, user_input or self.config_entry.options
             ),

@@ -18,7 +18,7 @@ from homeassistant.util import dt as dt_util
 
 from .cloud import (
     AuthFailed,
-    BlinkCloud,
+    BlinkSource,
     CloudUnavailable,
     RateLimited,
     TwoFactorRequired,
@@ -29,13 +29,17 @@ from .const import (
     DETAILS_MAX_AGE,
     DETAILS_PER_POLL,
     DOMAIN,
+    FAST_POLL_INTERVAL,
     LOGGER,
     MAX_BACKOFF,
+    MAX_FAST_POLL,
 )
 from .devices import async_sync_devices
 from .health import AccountHealth, iter_devices, parse_account
+from .issues import async_sync_issues
 from .playbook import Finding, History, InternetFigures, Thresholds, evaluate
-from .settings import internet_figures, thresholds_from_options
+from .power import PowerCycles
+from .settings import excluded_serials, internet_figures, thresholds_from_options
 
 # Enough latency samples for the "sustained over several polls" rule, whatever the option says.
 LATENCY_SAMPLES = 12
@@ -71,7 +75,7 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
     config_entry: BlinkHealthConfigEntry
 
     def __init__(
-        self, hass: HomeAssistant, entry: BlinkHealthConfigEntry, cloud: BlinkCloud
+        self, hass: HomeAssistant, entry: BlinkHealthConfigEntry, cloud: BlinkSource
     ) -> None:
         """Set up the coordinator for one Blink account."""
         self.base_interval = timedelta(
@@ -98,9 +102,14 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
         self._not_before = 0.0
         # Serials whose device must survive while they are missing (a camera being re-added).
         self.retained_serials: set[str] = set()
+        # Consecutive good polls each device has been missing from (stale-device grace).
+        self.missing_polls: dict[str, int] = {}
         # The raw homescreen of the last good poll, for diagnostics.
         self.last_homescreen: dict[str, Any] | None = None
         self._details_lock = asyncio.Lock()
+        # Power cycles through smart plugs, and the devices being watched until back online.
+        self.power = PowerCycles(self)
+        self._online_waiters: dict[str, list[asyncio.Future[None]]] = {}
 
     @property
     def thresholds(self) -> Thresholds:
@@ -173,6 +182,48 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
         self._record_success(health, latency_ms)
         return health
 
+    async def async_request_fresh_data(self, serial: str | None = None) -> bool:
+        """Poll now, on demand ("check again"): the device's details, then one homescreen request.
+
+        Goes through the normal poll (backoff, findings, issues), so Blink's Retry-After pause
+        is respected; returns whether the poll succeeded.
+        """
+        if serial is not None and self.data is not None:
+            if self._not_before <= time.monotonic():
+                try:
+                    await self.async_refresh_details([serial])
+                except RateLimited as err:
+                    self._not_before = time.monotonic() + (err.retry_after or 0.0)
+                except AuthFailed:
+                    pass  # the homescreen request below meets it again and starts reauth
+        await self.async_refresh()
+        return self.last_update_success
+
+    async def async_watch_until_online(self, serial: str, seconds: float) -> bool:
+        """Poll every 15 s until a poll reports the device online; return whether one did.
+
+        Bounded by `seconds` and at most 10 minutes. Each poll is still one homescreen
+        request; the usual interval returns when no device is being watched.
+        """
+        waiter: asyncio.Future[None] = self.hass.loop.create_future()
+        self._online_waiters.setdefault(serial, []).append(waiter)
+        self.update_interval = FAST_POLL_INTERVAL
+        # Move the next poll (maybe minutes away) to the fast interval, without polling now.
+        self._schedule_refresh()
+        try:
+            async with asyncio.timeout(min(seconds, MAX_FAST_POLL.total_seconds())):
+                await waiter
+        except TimeoutError:
+            return False
+        finally:
+            waiters = self._online_waiters[serial]
+            waiters.remove(waiter)
+            if not waiters:
+                del self._online_waiters[serial]
+            if not self._online_waiters:
+                self.update_interval = self.base_interval
+        return True
+
     async def async_refresh_details(self, serials: list[str] | None = None) -> None:
         """Fetch details now (on demand) for some devices, or for every device, then re-parse."""
         wanted = list(self.data.cameras) if serials is None else serials
@@ -233,7 +284,7 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
         self.latency_ms = None
         self.recent_latencies.append(None)
 
-    def _record_success(self, health: AccountHealth, latency_ms: float) -> None:
+    def _record_success(self, health: AccountHealth, latency_ms: float | None) -> None:
         """Remember what the health rules need across polls, then evaluate them."""
         self.consecutive_failures = 0
         self.latency_ms = latency_ms
@@ -246,15 +297,38 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
                 self.offline_since.pop(device.serial, None)
         for serial in set(self.offline_since) - health.serials:
             del self.offline_since[serial]
-        async_sync_devices(self.hass, self.config_entry, health, self.retained_serials)
+        for serial, waiters in self._online_waiters.items():
+            if (watched := health.device(serial)) is not None and watched.online:
+                for waiter in waiters:
+                    if not waiter.done():
+                        waiter.set_result(None)
+        async_sync_devices(
+            self.hass,
+            self.config_entry,
+            health,
+            self.retained_serials,
+            self.missing_polls,
+        )
         self._evaluate(health)
 
-    def _evaluate(self, health: AccountHealth | None) -> None:
-        """Run the playbook's checks on the latest data."""
-        history = History(
+    def history(self) -> History:
+        """Return what the health rules remember between polls, as of now."""
+        return History(
             now=dt_util.utcnow(),
             offline_since=dict(self.offline_since),
             recent_latencies_ms=tuple(self.recent_latencies),
             consecutive_failures=self.consecutive_failures,
         )
-        self.findings = evaluate(health, self.thresholds, self.internet, history)
+
+    def _evaluate(self, health: AccountHealth | None) -> None:
+        """Run the playbook's checks on the latest data, then bring the repair issues in step."""
+        self.findings = evaluate(
+            health,
+            self.thresholds,
+            self.internet,
+            self.history(),
+            excluded=excluded_serials(self.hass, self.config_entry.options),
+        )
+        # Here rather than in a listener: with always_update=False, an unchanged poll
+        # calls no listener, but a finding can still appear (a grace period running out).
+        async_sync_issues(self.hass, self.config_entry, health, self.findings)

@@ -5,14 +5,49 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant, ServiceCall, callback
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import config_validation as cv, device_registry as dr
+import probatio
 
 from .const import DOMAIN
 from .coordinator import BlinkHealthConfigEntry
+from .diagnose import async_diagnose
+from .power import async_power_cycle
 
 ATTR_DEVICE_ID = "device_id"
+ATTR_OFF_SECONDS = "off_seconds"
+ATTR_OPEN_TROUBLESHOOTER = "open_troubleshooter"
+ATTR_TIMEOUT = "timeout"
+ATTR_WAIT_ONLINE = "wait_online"
+SERVICE_DIAGNOSE = "diagnose"
+SERVICE_POWER_CYCLE = "power_cycle"
+
+DIAGNOSE_SCHEMA = probatio.Schema(
+    {
+        probatio.Required(ATTR_DEVICE_ID): cv.string,
+        probatio.Optional(ATTR_OPEN_TROUBLESHOOTER, default=False): cv.boolean,
+    }
+)
+
+POWER_CYCLE_SCHEMA = probatio.Schema(
+    {
+        probatio.Required(ATTR_DEVICE_ID): cv.string,
+        probatio.Optional(ATTR_OFF_SECONDS, default=10): probatio.All(
+            probatio.Coerce(float), probatio.Range(min=5, max=120)
+        ),
+        probatio.Optional(ATTR_WAIT_ONLINE, default=True): cv.boolean,
+        probatio.Optional(ATTR_TIMEOUT, default=600): probatio.All(
+            probatio.Coerce(float), probatio.Range(min=30, max=600)
+        ),
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,3 +114,43 @@ def resolve_device(hass: HomeAssistant, call: ServiceCall) -> ActionTarget:
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register every Blink Health action (each feature module adds its own here)."""
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_DIAGNOSE,
+        _async_diagnose,
+        schema=DIAGNOSE_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_POWER_CYCLE,
+        _async_power_cycle,
+        schema=POWER_CYCLE_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+
+
+async def _async_diagnose(call: ServiceCall) -> ServiceResponse:
+    """Run every check of the article for the device; respond with the steps in order."""
+    target = resolve_device(call.hass, call)
+    response = await async_diagnose(
+        call.hass,
+        target.entry,
+        target.serial,
+        open_troubleshooter=call.data[ATTR_OPEN_TROUBLESHOOTER],
+    )
+    return response if call.return_response else None
+
+
+async def _async_power_cycle(call: ServiceCall) -> ServiceResponse:
+    """Power-cycle the device through its smart plug; respond with the outcome."""
+    target = resolve_device(call.hass, call)
+    outcome = await async_power_cycle(
+        call.hass,
+        target.entry,
+        target.serial,
+        off_seconds=call.data[ATTR_OFF_SECONDS],
+        wait_online=call.data[ATTR_WAIT_ONLINE],
+        timeout=call.data[ATTR_TIMEOUT],
+    )
+    return outcome.as_dict() if call.return_response else None

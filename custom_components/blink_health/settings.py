@@ -15,6 +15,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr
 from homeassistant.util.unit_conversion import (
     BaseUnitConverter,
     DataRateConverter,
@@ -23,6 +24,7 @@ from homeassistant.util.unit_conversion import (
 
 from .const import (
     CONF_DOWNLOAD_SENSOR,
+    CONF_EXCLUDED,
     CONF_MAX_CLOUD_LATENCY,
     CONF_MAX_PING,
     CONF_MIN_DOWNLOAD,
@@ -30,6 +32,7 @@ from .const import (
     CONF_PING_SENSOR,
     CONF_WEAK_SYNC_BARS,
     CONF_WEAK_WIFI_BARS,
+    DOMAIN,
 )
 from .playbook import InternetFigures, Thresholds
 
@@ -104,3 +107,15 @@ def internet_figures(
             UnitOfTime.MILLISECONDS,
         ),
     )
+
+
+def excluded_serials(hass: HomeAssistant, options: Mapping[str, Any]) -> frozenset[str]:
+    """Return the serials of the devices the user excluded from health checks."""
+    registry = dr.async_get(hass)
+    serials: set[str] = set()
+    for device_id in options.get(CONF_EXCLUDED) or ():
+        if (device := registry.async_get(device_id)) is not None:
+            serials.update(
+                value for domain, value in device.identifiers if domain == DOMAIN
+            )
+    return frozenset(serials)

@@ -1,0 +1,360 @@
+"""The measurements: each starts its own Home Assistant and simulator and returns plain figures."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+import time
+import tracemalloc
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, State
+from homeassistant.helpers import (
+    device_registry as dr,
+    entity_registry as er,
+    issue_registry as ir,
+)
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import setup_test_component_platform
+
+from .harness import (
+    BLINK_HEALTH,
+    CORE_BLINK,
+    Integration,
+    Rig,
+    all_have_state,
+    async_add_entry,
+    entity_ids,
+    rig,
+    wall_clock,
+)
+from .plug import SimPlug
+
+# The demo's Mini on a smart plug: what the detection and power-cycle figures unplug.
+HALL_MINI = "G8T30000000001"
+HALL_PLUG = "plug-hall-mini"
+HALL_PLUG_ENTITY = "switch.hall_mini_plug"
+HOMESCREEN = "GET /api/v3/accounts/{account_id}/homescreen"
+# Time steps while watching for a change: fine enough to place it within a poll interval.
+STEP_SECONDS = 5.0
+# Polls per day at the default 300 s interval of both integrations.
+POLLS_PER_DAY = 288
+# Attributes that change on their own (the camera platform rotates its access token).
+VOLATILE_ATTRIBUTES = frozenset({"access_token", "entity_picture"})
+
+
+@dataclass(slots=True)
+class CostRun:
+    """One setup followed by steady-state polls, for one integration on one scenario."""
+
+    scenario: str
+    integration: str
+    entities: int
+    setup_requests: int
+    setup_seconds: float
+    setup_loop_ms: float
+    poll_requests: list[int] = field(default_factory=list)
+    poll_loop_ms: list[float] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class MemoryRun:
+    """Memory traced while an entry is set up and polls (KiB above the baseline before it)."""
+
+    scenario: str
+    integration: str
+    peak_kib: float
+    retained_kib: float
+
+
+@dataclass(slots=True)
+class DetectionRun:
+    """Seconds of Home Assistant time from a plug switching off to what each integration shows.
+
+    None: nothing showed it within the watch window.
+    """
+
+    integration: str
+    phase_seconds: float
+    online_off_seconds: float | None
+    online_off_polls: int | None
+    issue_seconds: float | None
+    watched_seconds: float
+
+
+@dataclass(slots=True)
+class PowerCycleRun:
+    """Seconds of Home Assistant time from the power_cycle action to its answer."""
+
+    seconds: float
+    online_again: bool | None
+    off_seconds: float
+    boot_seconds: float
+    requests: int
+
+
+def loop_cpu_ms() -> float:
+    """Return the CPU time of the calling thread (Home Assistant's event loop), in ms."""
+    return time.thread_time() * 1000
+
+
+async def _async_poll(rig_: Rig, interval: float) -> tuple[int, float]:
+    """Let one polling interval pass; return the Blink requests and the loop's CPU ms it cost.
+
+    One second more than the interval: Home Assistant adds up to a second of jitter.
+    """
+    before = rig_.sim.requests()
+    cpu = loop_cpu_ms()
+    await rig_.advance(interval + 1)
+    spent = loop_cpu_ms() - cpu
+    return rig_.sim.requests() - before, spent
+
+
+async def async_measure_cost(
+    scenario: str, integration: Integration, polls: int, *, warmup: int = 1
+) -> CostRun:
+    """Set the integration up through its config flow, then measure `polls` steady-state polls."""
+    async with rig(scenario) as rig_:
+        hass = rig_.hass
+        rig_.sim.reset_requests()
+        started = wall_clock()
+        cpu = loop_cpu_ms()
+        entry = await async_add_entry(rig_, integration)
+        # Setup ends when every entity has a state; the loop is idle by now, so it is final.
+        if not all_have_state(hass, entry):
+            raise RuntimeError(f"{integration.domain}: entities without a state")
+        run = CostRun(
+            scenario=scenario,
+            integration=integration.domain,
+            entities=len(entity_ids(hass, entry)),
+            setup_requests=rig_.sim.requests(),
+            setup_seconds=wall_clock() - started,
+            setup_loop_ms=loop_cpu_ms() - cpu,
+        )
+        for _ in range(warmup):
+            await _async_poll(rig_, integration.interval)
+        for _ in range(polls):
+            requests, spent = await _async_poll(rig_, integration.interval)
+            run.poll_requests.append(requests)
+            run.poll_loop_ms.append(spent)
+        return run
+
+
+async def async_measure_idle(polls: int) -> list[float]:
+    """Return the loop CPU ms of letting 301 s pass in a Home Assistant with no Blink entry."""
+    async with rig("minimal") as rig_:
+        await rig_.advance(301)
+        spent = []
+        for _ in range(polls):
+            cpu = loop_cpu_ms()
+            await rig_.advance(301)
+            spent.append(loop_cpu_ms() - cpu)
+        return spent
+
+
+async def async_measure_day(scenario: str, integration: Integration) -> int:
+    """Return the Blink requests of a simulated day of polls after setup (details included)."""
+    async with rig(scenario) as rig_:
+        await async_add_entry(rig_, integration)
+        rig_.sim.reset_requests()
+        for _ in range(round(86400 / integration.interval)):
+            await rig_.advance(integration.interval)
+        return rig_.sim.requests()
+
+
+async def async_measure_memory(
+    scenario: str, integration: Integration, polls: int
+) -> MemoryRun:
+    """Trace memory from before the entry to after setup and `polls` polls.
+
+    tracemalloc sees every thread, so the peak includes the simulator thread's short-lived
+    request buffers; the world itself is built before the baseline.
+    """
+    async with rig(scenario) as rig_:
+        started_here = not tracemalloc.is_tracing()
+        if started_here:
+            tracemalloc.start()
+        try:
+            baseline = tracemalloc.get_traced_memory()[0]
+            tracemalloc.reset_peak()
+            await async_add_entry(rig_, integration)
+            for _ in range(polls):
+                await rig_.advance(integration.interval + 1)
+            current, peak = tracemalloc.get_traced_memory()
+        finally:
+            if started_here:
+                tracemalloc.stop()
+        return MemoryRun(
+            scenario=scenario,
+            integration=integration.domain,
+            peak_kib=(peak - baseline) / 1024,
+            retained_kib=(current - baseline) / 1024,
+        )
+
+
+def _device_entities(hass: HomeAssistant, entry: ConfigEntry, serial: str) -> list[str]:
+    """Return the enabled entity ids of the entry's device with this serial."""
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (entry.domain, serial), entry.entry_id
+    )
+    if device is None:
+        return []
+    return [
+        e.entity_id
+        for e in er.async_entries_for_device(er.async_get(hass), device.id)
+        if e.disabled_by is None
+    ]
+
+
+def _snapshot(states: list[State | None]) -> list[tuple[str, dict[str, Any]] | None]:
+    """Return the states and stable attributes of some entities, to see whether any changed."""
+    return [
+        None
+        if s is None
+        else (
+            s.state,
+            {k: v for k, v in s.attributes.items() if k not in VOLATILE_ATTRIBUTES},
+        )
+        for s in states
+    ]
+
+
+async def async_measure_detection(
+    integration: Integration, phase_seconds: float, *, watch_seconds: float = 1800
+) -> DetectionRun:
+    """Unplug the demo's Hall Mini `phase_seconds` after a poll; time what the integration shows.
+
+    Blink Health: its `online` binary sensor turning off, then the `camera_offline_{serial}`
+    issue. Core `blink` has neither: any change of any entity of the Mini's device counts.
+    """
+    async with rig("demo") as rig_:
+        hass = rig_.hass
+        entry = await async_add_entry(rig_, integration)
+        await rig_.advance(integration.interval + 1)
+        elapsed = 0.0
+        while elapsed < phase_seconds:
+            await rig_.advance(min(STEP_SECONDS, phase_seconds - elapsed))
+            elapsed += STEP_SECONDS
+        online = er.async_get(hass).async_get_entity_id(
+            "binary_sensor", BLINK_HEALTH.domain, f"{HALL_MINI}-online"
+        )
+        watched = _device_entities(hass, entry, HALL_MINI)
+        before = _snapshot([hass.states.get(e) for e in watched])
+        homescreens = rig_.sim.call(lambda: rig_.sim.server.requests[HOMESCREEN])
+        rig_.sim.call(lambda: rig_.sim.server.world.set_plug(HALL_PLUG, False))
+        issues = ir.async_get(hass)
+        run = DetectionRun(
+            integration=integration.domain,
+            phase_seconds=phase_seconds,
+            online_off_seconds=None,
+            online_off_polls=None,
+            issue_seconds=None,
+            watched_seconds=watch_seconds,
+        )
+        seconds = 0.0
+        while seconds < watch_seconds and run.issue_seconds is None:
+            await rig_.advance(STEP_SECONDS)
+            seconds += STEP_SECONDS
+            if run.online_off_seconds is None:
+                if integration is BLINK_HEALTH:
+                    state = hass.states.get(online) if online else None
+                    shown = state is not None and state.state == "off"
+                else:
+                    now = _snapshot([hass.states.get(e) for e in watched])
+                    shown = now != before
+                if shown:
+                    run.online_off_seconds = seconds
+                    run.online_off_polls = (
+                        rig_.sim.call(lambda: rig_.sim.server.requests[HOMESCREEN])
+                        - homescreens
+                    )
+                elif integration is CORE_BLINK and seconds >= 3 * integration.interval:
+                    break  # core has no issue to wait for: three polls showed nothing
+            if issues.async_get_issue(
+                integration.domain, f"camera_offline_{HALL_MINI}"
+            ):
+                run.issue_seconds = seconds
+        return run
+
+
+async def async_measure_power_cycle(
+    *, timeout_seconds: float = 600
+) -> PowerCycleRun | None:
+    """Time blink_health.power_cycle on the demo's Hall Mini, from the action to its answer.
+
+    None when the action is not available (power.py not present) or no plug can be mapped.
+    """
+    async with rig("demo") as rig_:
+        hass = rig_.hass
+        entry = await async_add_entry(rig_, BLINK_HEALTH)
+        if not hass.services.has_service(BLINK_HEALTH.domain, "power_cycle"):
+            return None
+        plug = SimPlug(rig_.sim, HALL_PLUG, HALL_PLUG_ENTITY)
+        setup_test_component_platform(hass, "switch", [plug])
+        await async_setup_component(hass, "switch", {"switch": {"platform": "test"}})
+        await hass.async_block_till_done()
+        if not await _async_map_plug(hass, entry.entry_id, HALL_MINI, HALL_PLUG_ENTITY):
+            return None
+        await rig_.advance(BLINK_HEALTH.interval + 1)
+        device = dr.async_get(hass).async_get_device_by_identifier(
+            (BLINK_HEALTH.domain, HALL_MINI), entry.entry_id
+        )
+        if device is None:  # pragma: no cover - the demo always has it
+            return None
+        boot = rig_.sim.call(
+            lambda: rig_.sim.server.world.plugs[HALL_PLUG].boot_seconds
+        )
+        before = rig_.sim.requests()
+        # An untracked task: advance() waits for Home Assistant's tasks, and this one waits
+        # for time to move on.
+        call = asyncio.create_task(
+            hass.services.async_call(
+                BLINK_HEALTH.domain,
+                "power_cycle",
+                {"device_id": device.id},
+                blocking=True,
+                return_response=True,
+            )
+        )
+        seconds = 0.0
+        while not call.done() and seconds < timeout_seconds:
+            await rig_.advance(1.0)
+            for _ in range(5):
+                await asyncio.sleep(0)
+            seconds += 1.0
+        if not call.done():
+            call.cancel()
+            return PowerCycleRun(
+                seconds, None, 0.0, float(boot), rig_.sim.requests() - before
+            )
+        response: Any = call.result() or {}
+        return PowerCycleRun(
+            seconds=seconds,
+            online_again=response.get("online_again"),
+            off_seconds=float(response.get("off_seconds", 0.0)),
+            boot_seconds=float(boot),
+            requests=rig_.sim.requests() - before,
+        )
+
+
+async def _async_map_plug(
+    hass: HomeAssistant, entry_id: str, serial: str, plug: str
+) -> bool:
+    """Map the device to the plug through the options flow's plugs step, if there is one."""
+    options = hass.config_entries.options
+    result = await options.async_init(entry_id)
+    if "plugs" not in (result.get("menu_options") or ()):
+        options.async_abort(result["flow_id"])
+        return False
+    result = await options.async_configure(result["flow_id"], {"next_step_id": "plugs"})
+    schema = result.get("data_schema")
+    field_name = next(
+        (str(key) for key in (schema.schema if schema else {}) if serial in str(key)),
+        None,
+    )
+    if field_name is None:
+        return False
+    result = await options.async_configure(result["flow_id"], {field_name: plug})
+    await hass.async_block_till_done(wait_background_tasks=True)
+    return str(result.get("type")) == "create_entry"

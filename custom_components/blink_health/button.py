@@ -1,0 +1,101 @@
+"""Buttons of Blink Health: power-cycle a device through its smart plug."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import override
+
+from homeassistant.components.button import (
+    ButtonDeviceClass,
+    ButtonEntity,
+    ButtonEntityDescription,
+)
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import BlinkHealthConfigEntry
+from .entity import BlinkHealthEntity, Device, async_track_devices
+from .health import CameraHealth
+from .issues import async_open_troubleshooter
+from .power import can_power_cycle, plug_for
+
+# Each press is an action on a device: one at a time per platform is plenty.
+PARALLEL_UPDATES = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeviceButtonDescription(ButtonEntityDescription):
+    """A button of one device: which devices have it and what pressing it does."""
+
+    exists_fn: Callable[[BlinkHealthConfigEntry, Device], bool]
+    press_fn: Callable[[HomeAssistant, BlinkHealthConfigEntry, str], Awaitable[object]]
+
+
+async def _open_troubleshooter(
+    hass: HomeAssistant, entry: BlinkHealthConfigEntry, serial: str
+) -> None:
+    """Open the guided two-way-audio troubleshooter (a repair issue) for the camera."""
+    health = entry.runtime_data.data
+    device = health.device(serial) if health is not None else None
+    async_open_troubleshooter(hass, entry, serial, device.name if device else serial)
+
+
+async def _power_cycle(
+    hass: HomeAssistant, entry: BlinkHealthConfigEntry, serial: str
+) -> None:
+    """Start a power cycle and return: the coordinator still watches the device come back."""
+    entry.runtime_data.power.async_start(serial)
+
+
+DEVICE_BUTTONS: tuple[DeviceButtonDescription, ...] = (
+    DeviceButtonDescription(
+        key="power_cycle",
+        translation_key="power_cycle",
+        device_class=ButtonDeviceClass.RESTART,
+        exists_fn=lambda entry, device: (
+            can_power_cycle(device) and plug_for(entry, device.serial) is not None
+        ),
+        press_fn=_power_cycle,
+    ),
+    DeviceButtonDescription(
+        key="diagnose",
+        translation_key="diagnose",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        exists_fn=lambda entry, device: isinstance(device, CameraHealth),
+        press_fn=_open_troubleshooter,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: BlinkHealthConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Set up the buttons of every device, now and as devices appear."""
+    coordinator = entry.runtime_data
+
+    def entities_for(serial: str, device: Device) -> list[ButtonEntity]:
+        """Return the buttons this device has."""
+        return [
+            DeviceButton(coordinator, serial, description)
+            for description in DEVICE_BUTTONS
+            if description.exists_fn(entry, device)
+        ]
+
+    async_track_devices(entry, async_add_entities, entities_for)
+
+
+class DeviceButton(BlinkHealthEntity, ButtonEntity):
+    """A button that acts on one device."""
+
+    entity_description: DeviceButtonDescription
+
+    @override
+    async def async_press(self) -> None:
+        """Run the button's action."""
+        await self.entity_description.press_fn(
+            self.hass, self.coordinator.config_entry, self.serial
+        )

@@ -1,0 +1,292 @@
+"""Playbook findings → Home Assistant repair issues: created while they hold, deleted once they clear.
+
+Per-device issues (`camera_offline_{serial}`, …) belong to the entry whose account has the
+device. Account-wide issues (`slow_internet`, `high_latency`, `cloud_unreachable`,
+`app_update_required`) keep their fixed ids, so two Blink accounts share one issue: every entry
+that holds the finding is recorded as an owner, the issue names all owners' accounts, and it is
+deleted only when the last owner no longer holds it (or is unloaded).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.util.hass_dict import HassKey
+
+from .const import DOMAIN, EVENT_DEVICE_OFFLINE, EVENT_DEVICE_ONLINE, README_URL
+from .health import AccountHealth
+from .playbook import Finding, FindingKind, Severity
+
+if TYPE_CHECKING:
+    from .coordinator import BlinkHealthConfigEntry
+
+TROUBLESHOOT_PREFIX = "troubleshoot_"
+ACCOUNT_WIDE_KINDS = frozenset(
+    {
+        FindingKind.APP_UPDATE_REQUIRED,
+        FindingKind.CLOUD_UNREACHABLE,
+        FindingKind.HIGH_LATENCY,
+        FindingKind.SLOW_INTERNET,
+    }
+)
+DEVICE_KINDS = frozenset(FindingKind) - ACCOUNT_WIDE_KINDS
+OFFLINE_KINDS = frozenset({FindingKind.CAMERA_OFFLINE, FindingKind.SYNC_MODULE_OFFLINE})
+# Issues with a fix flow in repairs.py; the others only explain.
+FIXABLE_KINDS = frozenset(
+    {
+        FindingKind.CAMERA_OFFLINE,
+        FindingKind.HIGH_LATENCY,
+        FindingKind.SLOW_INTERNET,
+        FindingKind.SYNC_MODULE_OFFLINE,
+        FindingKind.WEAK_SYNC_LINK,
+        FindingKind.WEAK_WIFI,
+    }
+)
+# README sections the issues link to (headings "Repairs: …" in README.md).
+LEARN_MORE: dict[FindingKind, str] = {
+    FindingKind.APP_UPDATE_REQUIRED: "repairs-app-update-required",
+    FindingKind.CAMERA_OFFLINE: "repairs-device-offline",
+    FindingKind.CLOUD_UNREACHABLE: "repairs-blink-cloud-unreachable",
+    FindingKind.HIGH_LATENCY: "repairs-slow-internet-or-high-latency",
+    FindingKind.LOW_BATTERY: "repairs-low-battery",
+    FindingKind.SLOW_INTERNET: "repairs-slow-internet-or-high-latency",
+    FindingKind.SYNC_MODULE_OFFLINE: "repairs-device-offline",
+    FindingKind.WEAK_SYNC_LINK: "repairs-weak-wi-fi-or-sync-module-link",
+    FindingKind.WEAK_WIFI: "repairs-weak-wi-fi-or-sync-module-link",
+}
+TROUBLESHOOT_ANCHOR = "repairs-two-way-audio-troubleshooter"
+_SEVERITY = {
+    Severity.PROBLEM: ir.IssueSeverity.ERROR,
+    Severity.WARNING: ir.IssueSeverity.WARNING,
+}
+
+
+@dataclass(slots=True)
+class _EntryState:
+    """What one entry remembers between polls: the devices it has reported offline."""
+
+    offline: set[str] | None = None  # None until the first poll has been seen
+
+
+@dataclass(slots=True)
+class _IssueState:
+    """Issue bookkeeping shared by every entry of the domain."""
+
+    # Account-wide issue id → owning entry id → the finding that entry holds.
+    owners: dict[str, dict[str, Finding]] = field(default_factory=dict)
+    entries: dict[str, _EntryState] = field(default_factory=dict)
+
+
+DATA_ISSUES: HassKey[_IssueState] = HassKey(f"{DOMAIN}_issues")
+
+
+def _state(hass: HomeAssistant) -> _IssueState:
+    """Return the domain's issue bookkeeping, created on first use."""
+    return hass.data.setdefault(DATA_ISSUES, _IssueState())
+
+
+def learn_more_url(anchor: str) -> str:
+    """Return the README section an issue links to."""
+    return f"{README_URL}#{anchor}"
+
+
+def managed_kind(issue_id: str) -> FindingKind | None:
+    """Return the finding kind behind an issue id this module manages, else None."""
+    for kind in FindingKind:
+        if issue_id == kind or (
+            kind in DEVICE_KINDS and issue_id.startswith(f"{kind}_")
+        ):
+            return kind
+    return None
+
+
+@callback
+def async_sync_issues(
+    hass: HomeAssistant,
+    entry: BlinkHealthConfigEntry,
+    health: AccountHealth | None,
+    findings: Iterable[Finding],
+) -> None:
+    """Create the issues whose findings hold for this entry and delete those that cleared."""
+    state = _state(hass)
+    wanted = {finding.issue_id: finding for finding in findings}
+    # Per-device issues: this entry's own, found in the registry (so a restart leaves no orphans).
+    for issue_id, finding in wanted.items():
+        if finding.kind in DEVICE_KINDS:
+            _create(hass, entry, finding, issue_id, {})
+    for issue_id in _entry_issue_ids(hass, entry):
+        kind = managed_kind(issue_id)
+        if kind in DEVICE_KINDS and issue_id not in wanted:
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
+    # Account-wide issues: shared by the entries that hold them.
+    for kind in sorted(ACCOUNT_WIDE_KINDS):
+        owners = state.owners.setdefault(str(kind), {})
+        if (held := wanted.get(str(kind))) is not None:
+            owners[entry.entry_id] = held
+        else:
+            owners.pop(entry.entry_id, None)
+        _publish_account_issue(hass, str(kind))
+    _fire_transition_events(hass, entry, health, wanted, state)
+
+
+def _entry_issue_ids(hass: HomeAssistant, entry: BlinkHealthConfigEntry) -> list[str]:
+    """Return the ids of the domain's issues that belong to this entry."""
+    return [
+        issue_id
+        for (domain, issue_id), issue in ir.async_get(hass).issues.items()
+        if domain == DOMAIN
+        and issue.data is not None
+        and issue.data.get("entry_id") == entry.entry_id
+    ]
+
+
+def _create(
+    hass: HomeAssistant,
+    entry: BlinkHealthConfigEntry,
+    finding: Finding,
+    issue_id: str,
+    extra: dict[str, str],
+) -> None:
+    """Create (or update) the issue of one finding."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        data={"entry_id": entry.entry_id, "serial": finding.serial},
+        is_fixable=finding.kind in FIXABLE_KINDS,
+        learn_more_url=learn_more_url(LEARN_MORE[finding.kind]),
+        severity=_SEVERITY[finding.severity],
+        translation_key=str(finding.kind),
+        translation_placeholders={
+            "account": entry.title,
+            **finding.evidence,
+            **extra,
+        },
+    )
+
+
+@callback
+def _publish_account_issue(hass: HomeAssistant, issue_id: str) -> None:
+    """Create an account-wide issue for its owners (naming every account), or delete it."""
+    owners = _state(hass).owners.get(issue_id, {})
+    # By title, so the text naming every account reads the same whichever entry loaded first.
+    entries = sorted(
+        (
+            entry
+            for entry_id in owners
+            if (entry := hass.config_entries.async_get_entry(entry_id)) is not None
+        ),
+        key=lambda entry: (entry.title, entry.entry_id),
+    )
+    if not entries:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+        return
+    first = entries[0]
+    _create(
+        hass,
+        first,
+        owners[first.entry_id],
+        issue_id,
+        {"account": ", ".join(entry.title for entry in entries)},
+    )
+
+
+def _fire_transition_events(
+    hass: HomeAssistant,
+    entry: BlinkHealthConfigEntry,
+    health: AccountHealth | None,
+    wanted: dict[str, Finding],
+    state: _IssueState,
+) -> None:
+    """Fire offline/online events when a device's offline finding appears or clears."""
+    if health is None:
+        return  # no data yet: nothing to compare
+    entry_state = state.entries.setdefault(entry.entry_id, _EntryState())
+    offline = {
+        finding.serial
+        for finding in wanted.values()
+        if finding.kind in OFFLINE_KINDS and finding.serial is not None
+    }
+    previous, entry_state.offline = entry_state.offline, offline
+    if previous is None:
+        return  # the first poll: what is offline now is no transition
+    registry = dr.async_get(hass)
+    for serial, event in (
+        *((serial, EVENT_DEVICE_OFFLINE) for serial in sorted(offline - previous)),
+        *((serial, EVENT_DEVICE_ONLINE) for serial in sorted(previous - offline)),
+    ):
+        device = health.device(serial)
+        if device is None or (event == EVENT_DEVICE_ONLINE and device.online is False):
+            # Gone from the account or newly excluded: not back online, just unwatched.
+            continue
+        entry_device = registry.async_get_device_by_identifier(
+            (DOMAIN, serial), entry.entry_id
+        )
+        hass.bus.async_fire(
+            event,
+            {
+                "device_id": entry_device.id if entry_device else None,
+                "entry_id": entry.entry_id,
+                "name": device.name,
+                "serial": serial,
+            },
+        )
+
+
+@callback
+def async_open_troubleshooter(
+    hass: HomeAssistant, entry: BlinkHealthConfigEntry, serial: str, name: str
+) -> str:
+    """Create the `troubleshoot_{serial}` issue: the guided two-way-audio troubleshooter."""
+    issue_id = f"{TROUBLESHOOT_PREFIX}{serial}"
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        data={"entry_id": entry.entry_id, "serial": serial},
+        is_fixable=True,
+        learn_more_url=learn_more_url(TROUBLESHOOT_ANCHOR),
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="troubleshoot",
+        translation_placeholders={"device": name},
+    )
+    return issue_id
+
+
+@callback
+def async_unload_issues(hass: HomeAssistant, entry: BlinkHealthConfigEntry) -> None:
+    """Withdraw an unloaded entry's issues: nothing stale stays on show while it is not watching.
+
+    Issues the user ignored are kept (hidden anyway), so "ignore" survives a reload; the
+    first poll after loading again deletes those that no longer hold.
+    """
+    _release(hass, entry)
+    registry = ir.async_get(hass)
+    for issue_id in _entry_issue_ids(hass, entry):
+        issue = registry.async_get_issue(DOMAIN, issue_id)
+        ours = managed_kind(issue_id) is not None or issue_id.startswith(
+            TROUBLESHOOT_PREFIX
+        )
+        if ours and issue is not None and issue.dismissed_version is None:
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
+
+
+@callback
+def async_remove_issues(hass: HomeAssistant, entry: BlinkHealthConfigEntry) -> None:
+    """Delete every issue of a removed entry, ignored ones included."""
+    _release(hass, entry)
+    for issue_id in _entry_issue_ids(hass, entry):
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+
+
+def _release(hass: HomeAssistant, entry: BlinkHealthConfigEntry) -> None:
+    """Give up the entry's share of the account-wide issues and forget its transitions."""
+    state = _state(hass)
+    state.entries.pop(entry.entry_id, None)
+    for issue_id, owners in state.owners.items():
+        if owners.pop(entry.entry_id, None) is not None:
+            _publish_account_issue(hass, issue_id)

@@ -1,0 +1,768 @@
+"""The Blink Health demo: blinksim plus a Home Assistant with Blink Health set up (scripts/develop, tests/browser)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Iterator, Mapping
+import contextlib
+from dataclasses import dataclass, field
+import importlib.metadata
+import json
+import os
+from pathlib import Path
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = ROOT / ".venv" / "bin"
+DOMAIN = "blink_health"
+HOST = "127.0.0.1"
+# What the repository tracks in config/; everything else there is runtime state (--reset removes it).
+TRACKED = frozenset({"configuration.yaml", "dashboards"})
+LOGIN_FILE = "demo_login.json"
+USERNAME = "demo"
+# Which demo sensors Blink Health compares with Blink's internet requirements (Options → settings).
+INTERNET_SENSORS = {
+    "download_sensor": "sensor.internet_download_speed",
+    "ping_sensor": "sensor.internet_ping",
+}
+# The switch configuration.yaml defines for each of the simulator's plugs.
+PLUG_SWITCHES = {
+    "plug-garage-sync": "switch.garage_sync_module_plug",
+    "plug-hall-mini": "switch.hall_mini_plug",
+}
+# What onboarding sets up on its own that reaches out to the internet; the demo stays offline.
+ONBOARDING_EXTRAS = frozenset(
+    {"google_translate", "met", "radio_browser", "shopping_list"}
+)
+# Integrations configuration.yaml sets up besides the ones Home Assistant always loads.
+CONFIGURED = ("lovelace", "rest", "rest_command", "template")
+
+
+def say(message: str) -> None:
+    """Print a progress line the way scripts/setup does."""
+    print(f"==> {message}", flush=True)
+
+
+class DemoError(Exception):
+    """The demo could not be brought up; the message says why and what to look at."""
+
+
+class HTTPFailed(DemoError):
+    """Home Assistant or the simulator answered a request with an error status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        """Keep the status for callers that expect some (404 once onboarded)."""
+        super().__init__(message)
+        self.status = status
+
+
+def _http(
+    method: str,
+    url: str,
+    body: Mapping[str, Any] | None = None,
+    *,
+    token: str | None = None,
+    form: bool = False,
+    timeout: float = 30,
+) -> Any:
+    """Send one request to Home Assistant or the simulator and return the decoded JSON."""
+    headers = {}
+    data = None
+    if body is not None:
+        if form:
+            data = urllib.parse.urlencode(body).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        else:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url, data=data, headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - loopback URLs only
+            raw = response.read()
+    except urllib.error.HTTPError as err:
+        path = urllib.parse.urlsplit(url).path
+        raise HTTPFailed(
+            err.code, f"{method} {path} answered {err.code}: {err.read()[:300]!r}"
+        ) from err
+    return json.loads(raw) if raw else None
+
+
+def _reachable(url: str) -> bool:
+    """Return whether a GET of url answers 2xx."""
+    try:
+        with urllib.request.urlopen(url, timeout=5):  # noqa: S310 - loopback URLs only
+            return True
+    except OSError:
+        return False
+
+
+def _requirements(components: Iterator[str] | tuple[str, ...]) -> list[str]:
+    """Return the pinned requirements of the given integrations and everything they depend on."""
+    from homeassistant import bootstrap  # noqa: PLC0415 - only the venv's Python has it
+
+    base = Path(bootstrap.__file__).parent / "components"
+    seen: set[str] = set()
+    todo = [*components]
+    requirements: list[str] = []
+    while todo:
+        name = todo.pop()
+        if name in seen or not (manifest := base / name / "manifest.json").exists():
+            continue
+        seen.add(name)
+        data = json.loads(manifest.read_text())
+        requirements.extend(data.get("requirements", []))
+        todo.extend(data.get("dependencies", []))
+    return sorted(set(requirements))
+
+
+def _missing(requirements: list[str]) -> list[str]:
+    """Return the requirements whose exact version is not installed in this Python."""
+    missing = []
+    for requirement in requirements:
+        name, _, version = requirement.partition("==")
+        try:
+            installed = importlib.metadata.version(name.split("[")[0])
+        except importlib.metadata.PackageNotFoundError:
+            missing.append(requirement)
+            continue
+        if version and installed != version:
+            missing.append(requirement)
+    return missing
+
+
+def ensure_packages(config_dir: Path) -> list[str]:
+    """Install what Home Assistant installs on its first start, saying so; return what failed.
+
+    Home Assistant would do this itself while the frontend stays dark; doing it first shows
+    progress. A package that cannot be installed here (no wheel for this Python, and no headers
+    to build one) only disables the integration that needs it; none of those is in the demo.
+    """
+    from homeassistant import bootstrap  # noqa: PLC0415 - only the venv's Python has it
+
+    wanted = (*sorted(bootstrap.DEFAULT_INTEGRATIONS), *CONFIGURED)
+    # Packages that failed on an earlier run are not tried on every start.
+    known = config_dir / "demo_packages.json"
+    failed_before = json.loads(known.read_text()) if known.exists() else []
+    missing = [r for r in _missing(_requirements(wanted)) if r not in failed_before]
+    if not missing:
+        return [r.partition("==")[0] for r in failed_before]
+    say(
+        "Installing the packages Home Assistant needs for its frontend and the demo, once: "
+        + ", ".join(missing)
+    )
+    started = time.monotonic()
+    uv = VENV_BIN / "uv"
+    command = (
+        [str(uv), "pip", "install", "--quiet", "--python", sys.executable]
+        if uv.exists()
+        else [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+        ]
+    )
+    if subprocess.run(
+        [*command, *missing], check=False, capture_output=True
+    ).returncode:
+        for requirement in missing:
+            subprocess.run([*command, requirement], check=False, capture_output=True)
+    if failed := _missing(missing):
+        say(
+            f"Could not install {', '.join(failed)} here; Home Assistant skips what needs them"
+        )
+    known.write_text(json.dumps(failed_before + failed) + "\n")
+    say(f"Packages installed in {time.monotonic() - started:.0f} s")
+    return [r.partition("==")[0] for r in failed_before + failed]
+
+
+def reset(config_dir: Path) -> None:
+    """Remove Home Assistant's runtime state from config_dir, keeping the tracked YAML."""
+    for item in config_dir.iterdir():
+        if item.name in TRACKED:
+            continue
+        if item.is_dir() and not item.is_symlink():
+            shutil.rmtree(item)
+        else:
+            item.unlink()
+
+
+def link_integration(config_dir: Path) -> None:
+    """Make the repository's integration and blueprints visible to this config folder."""
+    links = {
+        config_dir / "custom_components" / DOMAIN: ROOT / "custom_components" / DOMAIN,
+        config_dir / "blueprints" / "automation" / DOMAIN: ROOT
+        / "blueprints"
+        / "automation"
+        / DOMAIN,
+    }
+    for link, target in links.items():
+        if not target.exists() or link.is_symlink() or link.exists():
+            continue
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(os.path.relpath(target, link.parent))
+
+
+@dataclass
+class Demo:
+    """The two processes and Home Assistant's setup through its public HTTP APIs."""
+
+    config_dir: Path
+    ha_port: int = 8123
+    sim_port: int = 8089
+    quiet: bool = False
+    skip_packages: list[str] = field(default_factory=list)
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    token: str = ""
+
+    @property
+    def url(self) -> str:
+        """Return Home Assistant's base URL."""
+        return f"http://{HOST}:{self.ha_port}"
+
+    @property
+    def sim_url(self) -> str:
+        """Return the simulator's base URL."""
+        return f"http://{HOST}:{self.sim_port}"
+
+    @property
+    def client_id(self) -> str:
+        """Return the OAuth client id Home Assistant's auth expects (the frontend's URL)."""
+        return f"{self.url}/"
+
+    def log(self, message: str) -> None:
+        """Print progress unless quiet."""
+        if not self.quiet:
+            say(message)
+
+    # Processes
+
+    def start(self, timeout: float = 900) -> None:
+        """Start the simulator and Home Assistant and wait until both answer."""
+        link_integration(self.config_dir)
+        env = {
+            **os.environ,
+            "BLINK_HEALTH_CLOUD_URL": self.sim_url,
+            # Home Assistant's port until the UI changes it (the http YAML section is deprecated).
+            "SETUP_PORT": str(self.ha_port),
+            "BLINK_DEMO_STATE_URL": f"{self.sim_url}/_sim/state",
+            "BLINK_DEMO_PLUG_URL": self.sim_url + "/_sim/plugs/{{ plug_id }}",
+        }
+        for name, port in (
+            ("simulator", self.sim_port),
+            ("Home Assistant", self.ha_port),
+        ):
+            if _reachable(f"http://{HOST}:{port}/"):
+                raise DemoError(f"port {port} ({name}) is already in use")
+        sim_log = (self.config_dir / "blinksim.log").open("wb")
+        self.processes["blinksim"] = subprocess.Popen(
+            [
+                sys.executable,
+                *("-m", "blinksim", "--scenario", "demo"),
+                *("--host", HOST, "--port", str(self.sim_port)),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=sim_log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self._wait("the simulator", (f"{self.sim_url}/_sim/state",), 30)
+        self.log(f"Simulator (demo scenario) at {self.sim_url}")
+        hass_log = (self.config_dir / "hass.out").open("wb")
+        self.processes["hass"] = subprocess.Popen(
+            [str(VENV_BIN / "hass"), "-c", str(self.config_dir)]
+            + (
+                ["--skip-pip-packages", ",".join(self.skip_packages)]
+                if self.skip_packages
+                else []
+            ),
+            cwd=ROOT,
+            env=env,
+            stdout=hass_log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.log(
+            f"Starting Home Assistant (log: {self.config_dir / 'home-assistant.log'})"
+        )
+        # Both answer without a login once the frontend is set up: the first before onboarding,
+        # the second after it.
+        self._wait(
+            "Home Assistant",
+            (f"{self.url}/api/onboarding", f"{self.url}/auth/providers"),
+            timeout,
+        )
+
+    def _wait(self, name: str, urls: tuple[str, ...], timeout: float) -> None:
+        """Poll until one of urls answers, a process exits or timeout passes; report progress."""
+        started = time.monotonic()
+        last_note = started
+        while not any(_reachable(url) for url in urls):
+            for proc_name, process in self.processes.items():
+                if process.poll() is not None:
+                    raise DemoError(
+                        f"{proc_name} exited with status {process.returncode} while starting; "
+                        f"see {self.config_dir}/hass.out and {self.config_dir}/blinksim.log"
+                    )
+            now = time.monotonic()
+            if now - started > timeout:
+                raise DemoError(
+                    f"{name} did not answer at {' or '.join(urls)} within {timeout:.0f} s"
+                )
+            if now - last_note >= 15:
+                last_note = now
+                self.log(
+                    f"  still waiting for {name} ({now - started:.0f} s): {self._last_log_line()}"
+                )
+            time.sleep(0.5)
+
+    def _last_log_line(self) -> str:
+        """Return the last line Home Assistant logged (what it is busy with), shortened."""
+        for name in ("home-assistant.log", "hass.out"):
+            path = self.config_dir / name
+            if path.exists() and (
+                lines := path.read_text(errors="replace").splitlines()
+            ):
+                return lines[-1][:160]
+        return "starting up"
+
+    def stop(self, timeout: float = 60) -> None:
+        """Stop Home Assistant and the simulator cleanly (SIGTERM, then SIGKILL after timeout)."""
+        for process in reversed(list(self.processes.values())):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.processes.clear()
+
+    # Home Assistant setup, through the same HTTP APIs the frontend uses
+
+    def login_file(self) -> Path:
+        """Return the file that keeps the demo user's password between runs (git-ignored)."""
+        return self.config_dir / LOGIN_FILE
+
+    def password(self) -> str:
+        """Return the demo user's password, making one up on the first run."""
+        path = self.login_file()
+        if path.exists():
+            return str(json.loads(path.read_text())["password"])
+        password = secrets.token_urlsafe(9)
+        path.write_text(json.dumps({"username": USERNAME, "password": password}) + "\n")
+        path.chmod(0o600)
+        return password
+
+    def set_up(self) -> None:
+        """Onboard (first run) or log in, then make sure Blink Health is set up and configured."""
+        try:
+            steps = {
+                step["step"]: step["done"]
+                for step in _http("GET", f"{self.url}/api/onboarding")
+            }
+        except HTTPFailed as err:
+            if err.status != 404:
+                raise
+            steps = {}  # Home Assistant no longer serves the onboarding API once it is done.
+        if steps and not steps.get("user"):
+            self.token = self._onboard()
+        else:
+            self.token = self._log_in()
+            if steps:
+                self._finish_onboarding(steps)
+        self._remove_onboarding_extras()
+        entry_id = self._ensure_entry()
+        self._wait_loaded(entry_id)
+        self._ensure_options(entry_id)
+
+    def _onboard(self) -> str:
+        """Create the demo user and finish onboarding; return an access token."""
+        self.log("First run: onboarding Home Assistant (user 'demo')")
+        result = _http(
+            "POST",
+            f"{self.url}/api/onboarding/users",
+            {
+                "client_id": self.client_id,
+                "name": "Demo",
+                "username": USERNAME,
+                "password": self.password(),
+                "language": "en",
+            },
+        )
+        token = self._token(result["auth_code"])
+        self.token = token
+        self._finish_onboarding({"user": True})
+        return token
+
+    def _finish_onboarding(self, steps: Mapping[str, bool]) -> None:
+        """Complete the onboarding steps still open (core config, analytics, integrations)."""
+        if not steps.get("core_config"):
+            _http(
+                "POST", f"{self.url}/api/onboarding/core_config", {}, token=self.token
+            )
+        if not steps.get("analytics"):
+            _http("POST", f"{self.url}/api/onboarding/analytics", {}, token=self.token)
+        if not steps.get("integration"):
+            _http(
+                "POST",
+                f"{self.url}/api/onboarding/integration",
+                {
+                    "client_id": self.client_id,
+                    "redirect_uri": f"{self.url}/?auth_callback=1",
+                },
+                token=self.token,
+            )
+
+    def _token(self, code: str) -> str:
+        """Exchange an authorization code for an access token."""
+        result = _http(
+            "POST",
+            f"{self.url}/auth/token",
+            {
+                "grant_type": "authorization_code",
+                "code": code,
+                "client_id": self.client_id,
+            },
+            form=True,
+        )
+        return str(result["access_token"])
+
+    def _log_in(self) -> str:
+        """Log in as the demo user through Home Assistant's login flow; return an access token."""
+        flow = _http(
+            "POST",
+            f"{self.url}/auth/login_flow",
+            {
+                "client_id": self.client_id,
+                "handler": ["homeassistant", None],
+                "redirect_uri": f"{self.url}/?auth_callback=1",
+            },
+        )
+        result = _http(
+            "POST",
+            f"{self.url}/auth/login_flow/{flow['flow_id']}",
+            {
+                "username": USERNAME,
+                "password": self.password(),
+                "client_id": self.client_id,
+            },
+        )
+        if result.get("type") != "create_entry":
+            raise DemoError(
+                f"could not log in as '{USERNAME}' with the password in {self.login_file()}; "
+                "run scripts/develop --reset to start fresh"
+            )
+        return self._token(result["result"])
+
+    def sim_account(self) -> dict[str, Any]:
+        """Return the simulated Blink account (email, password, PIN) from the control API."""
+        return dict(_http("GET", f"{self.sim_url}/_sim/state")["account"])
+
+    def _entries(self) -> list[dict[str, Any]]:
+        """Return Blink Health's config entries."""
+        return list(
+            _http(
+                "GET",
+                f"{self.url}/api/config/config_entries/entry?domain={DOMAIN}",
+                token=self.token,
+            )
+        )
+
+    def _run_flow(self, base: str, flow: dict[str, Any]) -> dict[str, Any]:
+        """Answer Blink Health's sign-in steps (credentials, then the 2FA PIN) until the flow ends."""
+        account = self.sim_account()
+        answers = {
+            "user": {"username": account["email"], "password": account["password"]},
+            "reauth_confirm": {
+                "username": account["email"],
+                "password": account["password"],
+            },
+            "2fa": {"pin": account["pin"]},
+        }
+        for _ in range(5):
+            if flow["type"] != "form":
+                return flow
+            if flow.get("errors"):
+                raise DemoError(f"Blink Health's sign-in refused: {flow['errors']}")
+            flow = _http(
+                "POST",
+                f"{base}/{flow['flow_id']}",
+                answers[flow["step_id"]],
+                token=self.token,
+            )
+        raise DemoError("Blink Health's sign-in did not finish")
+
+    def _ws(self, message: dict[str, Any]) -> Any:
+        """Send one command over Home Assistant's websocket API and return its result."""
+
+        async def run() -> Any:
+            async with (
+                aiohttp.ClientSession() as session,
+                session.ws_connect(f"{self.url}/api/websocket") as ws,
+            ):
+                await ws.receive_json()  # auth_required
+                await ws.send_json({"type": "auth", "access_token": self.token})
+                if (await ws.receive_json())["type"] != "auth_ok":
+                    raise DemoError("Home Assistant refused the demo's websocket login")
+                await ws.send_json({"id": 1, **message})
+                reply = await ws.receive_json()
+                if not reply.get("success"):
+                    raise DemoError(f"{message['type']} failed: {reply.get('error')}")
+                return reply["result"]
+
+        return asyncio.run(run())
+
+    def _remove_onboarding_extras(self) -> None:
+        """Delete the entries onboarding adds that need the internet (weather, radio, TTS)."""
+        for entry in _http(
+            "GET", f"{self.url}/api/config/config_entries/entry", token=self.token
+        ):
+            if entry["domain"] in ONBOARDING_EXTRAS:
+                _http(
+                    "DELETE",
+                    f"{self.url}/api/config/config_entries/entry/{entry['entry_id']}",
+                    token=self.token,
+                )
+
+    def _ensure_entry(self) -> str:
+        """Add Blink Health through the config flow, or finish its reauth; return the entry id."""
+        base = f"{self.url}/api/config/config_entries/flow"
+        if not (entries := self._entries()):
+            self.log(
+                "Adding Blink Health (the simulator's demo account, with its 2FA PIN)"
+            )
+            flow = _http("POST", base, {"handler": DOMAIN}, token=self.token)
+            result = self._run_flow(base, flow)
+            if result["type"] != "create_entry":
+                raise DemoError(f"Blink Health's config flow ended with {result}")
+            return str(result["result"]["entry_id"])
+        # The simulator starts afresh on every run, so the stored tokens are unknown to it and
+        # Blink Health asks to sign in again: answer that the way a person would.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            entry = self._entries()[0]
+            if entry["state"] == "loaded":
+                break
+            for flow in self._ws({"type": "config_entries/flow/progress"}):
+                if (
+                    flow["handler"] == DOMAIN
+                    and flow["context"].get("source") == "reauth"
+                ):
+                    self.log(
+                        "Signing Blink Health in to the fresh simulator again (reauth)"
+                    )
+                    self._run_flow(
+                        base,
+                        _http("GET", f"{base}/{flow['flow_id']}", token=self.token),
+                    )
+            time.sleep(1)
+        return str(entries[0]["entry_id"])
+
+    def _wait_loaded(self, entry_id: str, timeout: float = 120) -> None:
+        """Wait until the entry is loaded (its devices exist)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            entry = next(e for e in self._entries() if e["entry_id"] == entry_id)
+            if entry["state"] == "loaded":
+                return
+            if time.monotonic() > deadline:
+                raise DemoError(f"Blink Health did not load: {entry['state']}")
+            time.sleep(1)
+
+    def _options_step(
+        self, entry_id: str, step: str
+    ) -> tuple[str, dict[str, Any]] | None:
+        """Open the options flow on the given menu step; None when the menu lacks it."""
+        base = f"{self.url}/api/config/config_entries/options/flow"
+        flow = _http("POST", base, {"handler": entry_id}, token=self.token)
+        if flow["type"] == "menu":
+            if step not in flow["menu_options"]:
+                return None
+            flow = _http(
+                "POST",
+                f"{base}/{flow['flow_id']}",
+                {"next_step_id": step},
+                token=self.token,
+            )
+        if flow.get("step_id") != step:
+            return None
+        return f"{base}/{flow['flow_id']}", flow
+
+    def _ensure_options(self, entry_id: str) -> None:
+        """Point Blink Health at the demo's internet sensors and map the plugs (once)."""
+        state = self._options_state()
+        if state.get("settings_done") and state.get("plugs_done"):
+            return
+        if not state.get("settings_done") and (
+            opened := self._options_step(entry_id, "settings")
+        ):
+            url, form = opened
+            answer = _defaults(form)
+            answer.update(INTERNET_SENSORS)
+            result = _http("POST", url, answer, token=self.token)
+            if result["type"] != "create_entry":
+                raise DemoError(
+                    f"Blink Health's settings refused: {result.get('errors')}"
+                )
+            self.log(
+                "Options: the demo's download-speed and ping sensors are compared with Blink's needs"
+            )
+            state["settings_done"] = True
+            self._wait_loaded(entry_id)
+        if not state.get("plugs_done") and (
+            opened := self._options_step(entry_id, "plugs")
+        ):
+            url, form = opened
+            plugs = _http("GET", f"{self.sim_url}/_sim/state")["plugs"]
+            answer = _defaults(form)
+            for field_ in form["data_schema"]:
+                match = re.search(r"\((\w+)\)$", field_["name"])
+                for plug_id, plug in plugs.items():
+                    if (
+                        match
+                        and match.group(1) in plug["devices"]
+                        and plug_id in PLUG_SWITCHES
+                    ):
+                        answer[field_["name"]] = PLUG_SWITCHES[plug_id]
+            result = _http("POST", url, answer, token=self.token)
+            if result["type"] != "create_entry":
+                raise DemoError(
+                    f"Blink Health's smart plug options refused: {result.get('errors')}"
+                )
+            self.log(
+                "Options: the demo's plug switches feed the Garage Sync Module and the Hall Mini"
+            )
+            state["plugs_done"] = True
+            self._wait_loaded(entry_id)
+        (self.config_dir / "demo_options.json").write_text(json.dumps(state) + "\n")
+
+    def _options_state(self) -> dict[str, Any]:
+        """Return which option pages the demo has already filled in on an earlier run."""
+        path = self.config_dir / "demo_options.json"
+        return dict(json.loads(path.read_text())) if path.exists() else {}
+
+    def wait_dashboard(self, timeout: float = 60) -> None:
+        """Wait until the dashboard's YAML is served (the frontend can show it)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if _reachable(f"{self.url}/blink-health/0"):
+                return
+            time.sleep(0.5)
+        raise DemoError("the dashboard did not answer")
+
+
+def _defaults(form: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a form's current values: its suggested values, else its defaults."""
+    answer: dict[str, Any] = {}
+    for field_ in form["data_schema"]:
+        suggested = (field_.get("description") or {}).get("suggested_value")
+        if suggested is not None:
+            answer[field_["name"]] = suggested
+        elif "default" in field_:
+            answer[field_["name"]] = field_["default"]
+    return answer
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the demo until Ctrl-C (or SIGTERM); with --background print a READY line for tests."""
+    parser = argparse.ArgumentParser(prog="scripts/develop", description=__doc__)
+    parser.add_argument(
+        "--reset", action="store_true", help="start from a fresh Home Assistant"
+    )
+    parser.add_argument(
+        "--config", type=Path, default=ROOT / "config", help="config folder"
+    )
+    parser.add_argument("--port", type=int, default=8123, help="Home Assistant's port")
+    parser.add_argument(
+        "--sim-port", type=int, default=8089, help="the simulator's port"
+    )
+    parser.add_argument(
+        "--background",
+        action="store_true",
+        help="print one JSON line starting with READY when set up (for tests), then keep running",
+    )
+    args = parser.parse_args(argv)
+    config_dir: Path = args.config.resolve()
+    if args.reset:
+        say(f"--reset: removing Home Assistant's state from {config_dir}")
+        reset(config_dir)
+    try:
+        skip = ensure_packages(config_dir)
+    except OSError as err:
+        print(f"scripts/develop: could not install packages: {err}", file=sys.stderr)
+        return 1
+    demo = Demo(
+        config_dir, ha_port=args.port, sim_port=args.sim_port, skip_packages=skip
+    )
+    # SIGTERM (the test's teardown, a service manager) stops as cleanly as Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    started = time.monotonic()
+    try:
+        demo.start()
+        say(
+            f"Home Assistant answers after {time.monotonic() - started:.0f} s; setting it up"
+        )
+        demo.set_up()
+        demo.wait_dashboard()
+        elapsed = time.monotonic() - started
+        login = {"username": USERNAME, "password": demo.password()}
+        url = f"http://localhost:{args.port}"
+        if args.background:
+            ready = {
+                "url": demo.url,
+                "sim_url": demo.sim_url,
+                **login,
+                "seconds": elapsed,
+            }
+            ready["pids"] = {name: p.pid for name, p in demo.processes.items()}
+            print("READY " + json.dumps(ready), flush=True)
+        else:
+            print(
+                f"\nBlink Health demo ready in {elapsed:.0f} s\n"
+                f"  open:      {url}/blink-health  (Settings → Repairs shows the issues)\n"
+                f"  login:     {login['username']} / {login['password']}\n"
+                f"  simulator: {demo.sim_url}/_sim/state  (e.g. switch a plug off:\n"
+                f"             curl -X POST -d '{{\"on\": false}}' {demo.sim_url}/_sim/plugs/plug-hall-mini)\n"
+                f"  logs:      {config_dir}/home-assistant.log\n"
+                "Ctrl-C stops both; a re-run keeps this state; --reset starts fresh.",
+                flush=True,
+            )
+        while all(p.poll() is None for p in demo.processes.values()):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        say("Stopping Home Assistant and the simulator")
+        return 0
+    except (DemoError, urllib.error.URLError, subprocess.CalledProcessError) as err:
+        print(f"scripts/develop: {err}", file=sys.stderr)
+        return 1
+    else:
+        failed = [name for name, p in demo.processes.items() if p.poll() is not None]
+        say(f"{', '.join(failed)} stopped; stopping the demo")
+        return 1
+    finally:
+        with contextlib.suppress(KeyboardInterrupt):
+            demo.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""Smart plugs for power-cycle tests: Home Assistant switch entities that drive blinksim plugs."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.switch import SwitchEntity
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import (
+    async_fire_time_changed,
+    setup_test_component_platform,
+)
+
+from blinksim.server import SimServer
+
+HALL_MINI = "G8T30000000001"
+GARAGE_SYNC = "G8T10000000002"
+FRONT_YARD = "G8T20000000001"  # a battery camera
+FRONT_DOOR = "G8T40000000001"  # a doorbell (wired or battery): no plug in the demo
+HALL_PLUG = "switch.hall_mini_plug"
+GARAGE_PLUG = "switch.garage_plug"
+
+
+class SimPlug(SwitchEntity):
+    """A smart plug switch whose state is the simulator's plug: turning it drives the simulator."""
+
+    _attr_should_poll = False
+
+    def __init__(self, sim: SimServer, plug_id: str, entity_id: str) -> None:
+        """Bind the switch to a simulator plug."""
+        self.sim = sim
+        self.plug_id = plug_id
+        self.entity_id = entity_id
+        self._attr_name = entity_id
+        self.refuse_on = False  # a broken plug: turn_on does nothing
+        self.calls: list[bool] = []
+        self.on_turn_off: Callable[[], None] | None = None
+
+    @property
+    def is_on(self) -> bool:
+        """Return the simulator plug's state."""
+        return bool(self.sim.world.plugs[self.plug_id].on)
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Switch the simulator plug on (unless this plug is broken)."""
+        self.calls.append(True)
+        if not self.refuse_on:
+            self.sim.world.set_plug(self.plug_id, True)
+        self.async_write_ha_state()
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Switch the simulator plug off."""
+        self.calls.append(False)
+        self.sim.world.set_plug(self.plug_id, False)
+        self.async_write_ha_state()
+        if self.on_turn_off is not None:
+            self.on_turn_off()
+
+
+async def async_setup_plugs(
+    hass: HomeAssistant, sim: SimServer
+) -> tuple[SimPlug, SimPlug]:
+    """Add the demo's two plugs as switch entities (through the switch integration)."""
+    hall = SimPlug(sim, "plug-hall-mini", HALL_PLUG)
+    garage = SimPlug(sim, "plug-garage-sync", GARAGE_PLUG)
+    setup_test_component_platform(hass, "switch", [hall, garage])
+    assert await async_setup_component(hass, "switch", {"switch": {"platform": "test"}})
+    await hass.async_block_till_done()
+    return hall, garage
+
+
+def field_for(hass: HomeAssistant, entry: ConfigEntry, serial: str) -> str:
+    """Return the plugs step's field of a device (its name and serial)."""
+    device = entry.runtime_data.data.device(serial)
+    return f"{device.name} ({serial})"
+
+
+async def async_map_plugs(
+    hass: HomeAssistant,
+    entry: ConfigEntry,
+    plugs: dict[str, str],
+    *,
+    cooldown: int = 15,
+    max_attempts: int = 3,
+) -> None:
+    """Choose plugs through the options flow (menu → Smart plugs); the entry reloads."""
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "plugs"}
+    )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            **{field_for(hass, entry, s): plug for s, plug in plugs.items()},
+            "cooldown_minutes": cooldown,
+            "max_attempts": max_attempts,
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY, result
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def async_settle(hass: HomeAssistant) -> None:
+    """Let untracked tasks (a running power cycle) get as far as they can without time moving."""
+    for _ in range(10):
+        await asyncio.sleep(0)
+        await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def async_advance(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float, step: float = 5
+) -> None:
+    """Move time on in steps, firing timers and letting polls (real I/O) finish each time."""
+    elapsed = 0.0
+    while elapsed < seconds:
+        freezer.tick(timedelta(seconds=step))
+        elapsed += step
+        async_fire_time_changed(hass)
+        await async_settle(hass)

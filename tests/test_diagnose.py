@@ -1,0 +1,66 @@
+"""The diagnose action and button: every check of the article, in its order."""
+
+from __future__ import annotations
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
+
+from blinksim.server import SimServer
+from custom_components.blink_health.const import DOMAIN
+from custom_components.blink_health.playbook import STEPS
+
+from .test_repairs import FRONT_YARD, _device_id
+
+
+async def test_diagnose_returns_findings_in_article_order(
+    hass: HomeAssistant, sim: SimServer, init_integration: ConfigEntry
+) -> None:
+    """A camera with weak Wi-Fi, a weak Sync Module link and a low battery, fetched fresh."""
+    sim.world.patch_device(FRONT_YARD, {"wifi": 1, "lfr": 1, "battery": "low"})
+    sim.requests.reset()
+    response = await hass.services.async_call(
+        DOMAIN,
+        "diagnose",
+        {"device_id": _device_id(hass, init_integration, FRONT_YARD)},
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    assert response["fresh"] is True
+    # One fresh poll: the homescreen, and this camera's details.
+    assert sim.requests["GET /api/v3/accounts/{account_id}/homescreen"] == 1
+    assert [step["step"] for step in response["steps"]] == [str(s.id) for s in STEPS]
+    assert [finding["kind"] for finding in response["findings"]] == [
+        "low_battery",
+        "weak_wifi",
+        "weak_sync_link",
+    ]
+    numbers = {step["step"]: step["number"] for step in response["steps"]}
+    assert [numbers[f["step"]] for f in response["findings"]] == [3, 5, 5]
+    signal = next(step for step in response["steps"] if step["step"] == "signal")
+    assert signal["outcome"] == "fail"
+    assert signal["evidence"]["wifi"] == "1"
+    assert response["troubleshooter_issue_id"] is None
+    assert (
+        ir.async_get(hass).async_get_issue(DOMAIN, f"troubleshoot_{FRONT_YARD}") is None
+    )
+
+
+async def test_diagnose_button_opens_troubleshooter(
+    hass: HomeAssistant,
+    init_integration: ConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Pressing a camera's diagnose button opens its troubleshooter issue."""
+    entity_id = entity_registry.async_get_entity_id(
+        "button", DOMAIN, f"{FRONT_YARD}-diagnose"
+    )
+    assert entity_id is not None
+    await hass.services.async_call(
+        "button", "press", {"entity_id": entity_id}, blocking=True
+    )
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"troubleshoot_{FRONT_YARD}")
+    assert issue is not None
+    assert issue.is_fixable
+    assert issue.translation_placeholders == {"device": "Front Yard"}

@@ -1,0 +1,154 @@
+"""Every issue, fix-flow step, menu option, progress text and abort used in code has English text."""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+import json
+from pathlib import Path
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+
+from custom_components.blink_health import repairs
+from custom_components.blink_health.issues import DEVICE_KINDS, FIXABLE_KINDS
+from custom_components.blink_health.playbook import FindingKind, StepId
+
+PACKAGE = Path(repairs.__file__).parent
+EN: dict[str, Any] = json.loads(
+    (PACKAGE / "translations" / "en.json").read_text(encoding="utf-8")
+)
+
+
+def _keys_of_classes() -> dict[str, dict[str, set[str]]]:
+    """Walk repairs.py: per flow class (bases merged), the steps, options, progress and aborts."""
+    tree = ast.parse((PACKAGE / "repairs.py").read_text(encoding="utf-8"))
+    own: dict[str, dict[str, set[str]]] = {}
+    bases: dict[str, list[str]] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        keys: dict[str, set[str]] = defaultdict(set)
+        bases[node.name] = [b.id for b in node.bases if isinstance(b, ast.Name)]
+        for call in ast.walk(node):
+            if isinstance(call, ast.List):
+                keys["options"].update(
+                    e.value
+                    for e in call.elts
+                    if isinstance(e, ast.Constant) and isinstance(e.value, str)
+                )
+            if not (
+                isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+            ):
+                continue
+            for keyword in call.keywords:
+                if not isinstance(keyword.value, ast.Constant):
+                    continue
+                value = keyword.value.value
+                if keyword.arg == "reason":
+                    keys["abort"].add(value)
+                elif keyword.arg == "progress_action":
+                    keys["progress"].add(value)
+                elif (
+                    keyword.arg == "step_id" and call.func.attr != "async_show_progress"
+                ):
+                    keys["step"].add(value)
+        own[node.name] = keys
+
+    def merged(name: str) -> dict[str, set[str]]:
+        """Return a class's keys with its bases' keys."""
+        result: dict[str, set[str]] = defaultdict(set)
+        for base in bases.get(name, []):
+            if base in own:
+                for kind, values in merged(base).items():
+                    result[kind] |= values
+        for kind, values in own[name].items():
+            result[kind] |= values
+        return result
+
+    return {name: merged(name) for name in own}
+
+
+def test_walk_finds_keys() -> None:
+    """The code walk sees what the flows use (so the checks below can fail)."""
+    keys = _keys_of_classes()
+    assert {"init", "still_offline", "pick_plug"} <= keys["OfflineRepairFlow"]["step"]
+    assert "issue_ignored" in keys["CheckAgainRepairFlow"]["abort"]
+    assert "power_cycle" in keys["TroubleshootRepairFlow"]["progress"]
+    assert "unplugged" in keys["TroubleshootRepairFlow"]["options"]
+
+
+async def test_every_key_has_text(
+    hass: HomeAssistant, init_integration: ConfigEntry
+) -> None:
+    """Walk the issues the code raises and the flows that fix them, against en.json."""
+    issues = EN["issues"]
+    classes = _keys_of_classes()
+    missing: list[str] = []
+    for key in [*map(str, FindingKind), "troubleshoot"]:
+        text = issues.get(key)
+        if text is None or "title" not in text:
+            missing.append(f"issues.{key}.title")
+            continue
+        fixable = key == "troubleshoot" or FindingKind(key) in FIXABLE_KINDS
+        if not fixable:
+            if "description" not in text:
+                missing.append(f"issues.{key}.description")
+            continue
+        serial = key == "troubleshoot" or FindingKind(key) in DEVICE_KINDS
+        issue_id = f"{key}_G8T20000000001" if serial else key
+        flow = await repairs.async_create_fix_flow(
+            hass,
+            issue_id,
+            {"entry_id": init_integration.entry_id, "serial": "G8T20000000001"},
+        )
+        used = classes[type(flow).__name__]
+        fix_flow = text.get("fix_flow", {})
+        steps = fix_flow.get("step", {})
+        if key == "troubleshoot":
+            used["step"] |= {str(step) for step in StepId}
+        abort = fix_flow.get("abort", {})
+        progress = fix_flow.get("progress", {})
+        menu_texts = set().union(
+            *(step.get("menu_options", {}) for step in steps.values())
+        )
+        missing.extend(
+            f"issues.{key}.fix_flow.step.{step}"
+            for step in used["step"]
+            if "title" not in steps.get(step, {})
+        )
+        missing.extend(
+            f"issues.{key}.fix_flow.abort.{reason}"
+            for reason in used["abort"] | {"entry_not_loaded"}
+            if reason not in abort
+        )
+        missing.extend(
+            f"issues.{key}.fix_flow.progress.{action}"
+            for action in used["progress"]
+            if action not in progress
+        )
+        missing.extend(
+            f"issues.{key}.fix_flow menu option {option}"
+            for option in used["options"]
+            if option not in menu_texts
+        )
+    assert missing == []
+
+
+def test_action_and_exceptions_have_text() -> None:
+    """The diagnose action, its fields and the exceptions it raises are translated."""
+    service = EN["services"]["diagnose"]
+    assert {"name", "description"} <= service.keys()
+    assert set(service["fields"]) == {"device_id", "open_troubleshooter"}
+    source = (PACKAGE / "diagnose.py").read_text(encoding="utf-8")
+    keys = {
+        node.value.value
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.keyword)
+        and node.arg == "translation_key"
+        and isinstance(node.value, ast.Constant)
+    }
+    assert keys
+    assert keys <= set(EN["exceptions"])
+    assert "diagnose" in EN["entity"]["button"]
