@@ -108,6 +108,31 @@ async def test_devices(
     assert by_serial["G8T40000000001"].via_device_id == account.id
 
 
+async def test_device_changes_reach_the_registry(
+    hass: HomeAssistant,
+    sim: SimServer,
+    init_integration: ConfigEntry,
+    device_registry: dr.DeviceRegistry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A camera renamed in the Blink app and moved to another Sync Module: its device follows."""
+    await async_poll(hass, freezer)
+    sim.world.patch_device(
+        FRONT_YARD, {"name": "Front Lawn", "sync_module": GARAGE_SYNC}
+    )
+    await async_poll(hass, freezer)
+    by_serial = {
+        value: device
+        for device in dr.async_entries_for_config_entry(
+            device_registry, init_integration.entry_id
+        )
+        for _, value in device.identifiers
+    }
+    front, garage = by_serial[FRONT_YARD], by_serial[GARAGE_SYNC]
+    assert front.name == "Front Lawn"
+    assert front.via_device_id == garage.id
+
+
 async def test_offline_within_one_poll(
     hass: HomeAssistant,
     sim: SimServer,

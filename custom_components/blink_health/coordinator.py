@@ -34,7 +34,7 @@ from .const import (
     MAX_BACKOFF,
     MAX_FAST_POLL,
 )
-from .devices import async_sync_devices
+from .devices import async_sync_devices, device_signature
 from .health import AccountHealth, iter_devices, parse_account
 from .issues import async_sync_issues
 from .playbook import Finding, History, InternetFigures, Thresholds, evaluate
@@ -104,6 +104,8 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
         self.retained_serials: set[str] = set()
         # Consecutive good polls each device has been missing from (stale-device grace).
         self.missing_polls: dict[str, int] = {}
+        # What the device registry was last brought in step with (devices.device_signature).
+        self._synced_devices: object = None
         # The raw homescreen of the last good poll, for diagnostics.
         self.last_homescreen: dict[str, Any] | None = None
         self._details_lock = asyncio.Lock()
@@ -162,7 +164,7 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
             )
             # All details at setup; afterwards a few per poll, so a large account never bursts.
             limit = len(health.cameras) if self.data is None else DETAILS_PER_POLL
-            await self._async_fetch_details(health, limit=limit)
+            fetched = await self._async_fetch_details(health, limit=limit)
         except AuthFailed as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="auth_failed"
@@ -177,7 +179,11 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
             raise self._failed(
                 "cloud_unavailable", retry_after=self._backoff_seconds(), error=str(err)
             ) from err
-        health = parse_account(homescreen, self.details.bodies, latency_ms=latency_ms)
+        if fetched:
+            # New details refine the devices they belong to: parse again with them.
+            health = parse_account(
+                homescreen, self.details.bodies, latency_ms=latency_ms
+            )
         self.last_homescreen = homescreen
         self._record_success(health, latency_ms)
         return health
@@ -231,8 +237,12 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
 
     async def _async_fetch_details(
         self, health: AccountHealth, *, limit: int, only: list[str] | None = None
-    ) -> None:
-        """Fetch details that are due (or those asked for), at most `limit` requests."""
+    ) -> int:
+        """Fetch details that are due (or those asked for), at most `limit` requests.
+
+        Returns how many detail bodies were stored (those change what parsing gives).
+        """
+        stored = 0
         async with self._details_lock:
             now = time.monotonic()
             self.details.forget_missing(health.serials)
@@ -254,6 +264,8 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
                 self.details.fetched_at[serial] = now
                 if body is not None:
                     self.details.bodies[serial] = body
+                    stored += 1
+        return stored
 
     def _backoff_seconds(self) -> float:
         """Return the wait before the next poll: the interval doubled per failure, up to an hour."""
@@ -302,13 +314,18 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
                 for waiter in waiters:
                     if not waiter.done():
                         waiter.set_result(None)
-        async_sync_devices(
-            self.hass,
-            self.config_entry,
-            health,
-            self.retained_serials,
-            self.missing_polls,
-        )
+        # The registry is only touched when a device or the set of devices changed (or a
+        # missing device is still counting down to removal): most polls change neither.
+        signature = (device_signature(health), frozenset(self.retained_serials))
+        if signature != self._synced_devices or self.missing_polls:
+            async_sync_devices(
+                self.hass,
+                self.config_entry,
+                health,
+                self.retained_serials,
+                self.missing_polls,
+            )
+            self._synced_devices = signature
         self._evaluate(health)
 
     def history(self) -> History:

@@ -18,6 +18,27 @@ if TYPE_CHECKING:
     from .coordinator import BlinkHealthConfigEntry
 
 
+def device_signature(health: AccountHealth) -> tuple[tuple[object, ...], ...]:
+    """Return what the device registry holds of the account's devices, to skip unchanged polls."""
+    return (
+        *(
+            (serial, sync.name, sync.model, sync.firmware)
+            for serial, sync in health.sync_modules.items()
+        ),
+        *(
+            (
+                serial,
+                camera.name,
+                camera.product.model,
+                camera.product.type,
+                camera.firmware,
+                camera.sync_serial,
+            )
+            for serial, camera in health.cameras.items()
+        ),
+    )
+
+
 @callback
 def async_sync_devices(
     hass: HomeAssistant,

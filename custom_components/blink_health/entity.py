@@ -19,10 +19,28 @@ from .health import CameraHealth, SyncModuleHealth, iter_devices
 type Device = SyncModuleHealth | CameraHealth
 
 
-class BlinkHealthEntity(CoordinatorEntity[BlinkHealthCoordinator]):
-    """An entity of one Blink device (camera, Mini, doorbell or Sync Module)."""
+class WriteOnChangeEntity(CoordinatorEntity[BlinkHealthCoordinator]):
+    """A coordinator entity that writes its state only when what it shows has changed.
+
+    A poll brings news for a few devices, yet would rewrite every entity of the account
+    (hundreds with 100 cameras): an unchanged state is not written again.
+    """
 
     _attr_has_entity_name = True
+    _shown: tuple[object, ...] | None = None
+
+    @callback
+    @override
+    def _handle_coordinator_update(self) -> None:
+        """Write the state if the entity's availability, state or attributes changed."""
+        shown = (self.available, self.state, self.extra_state_attributes)
+        if shown != self._shown:
+            self._shown = shown
+            self.async_write_ha_state()
+
+
+class BlinkHealthEntity(WriteOnChangeEntity):
+    """An entity of one Blink device (camera, Mini, doorbell or Sync Module)."""
 
     def __init__(
         self,
@@ -51,10 +69,8 @@ class BlinkHealthEntity(CoordinatorEntity[BlinkHealthCoordinator]):
         return super().available and self.device is not None
 
 
-class BlinkHealthAccountEntity(CoordinatorEntity[BlinkHealthCoordinator]):
+class BlinkHealthAccountEntity(WriteOnChangeEntity):
     """An entity of the Blink account: it stays available to say when the cloud is unreachable."""
-
-    _attr_has_entity_name = True
 
     def __init__(
         self,

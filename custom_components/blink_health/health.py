@@ -459,12 +459,21 @@ def _parse_camera(
 
 def _first[T](*values: T | None) -> T | None:
     """Return the first value that is not None."""
-    return next((value for value in values if value is not None), None)
+    # A plain loop: this runs some 30 times per camera on every poll.
+    for value in values:
+        if value is not None:
+            return value
+    return None
+
+
+# Shared by every missing object: read-only, so one instance serves them all.
+_EMPTY: Mapping[str, Any] = FrozenMap()
 
 
 def _mapping(value: object) -> Mapping[str, Any]:
     """Return the value if it is a JSON object, else an empty one."""
-    return value if isinstance(value, Mapping) else FrozenMap()
+    # JSON objects arrive as dicts: checked first, as the Mapping ABC check is slow.
+    return value if isinstance(value, dict | Mapping) else _EMPTY
 
 
 def _dicts(value: object) -> Iterator[Mapping[str, Any]]:
@@ -477,7 +486,7 @@ def _first_dict(value: object) -> Mapping[str, Any]:
     """Return the first JSON object of an array (or the object itself), else an empty one."""
     if isinstance(value, Mapping):
         return value
-    return next(_dicts(value), FrozenMap())
+    return next(_dicts(value), _EMPTY)
 
 
 def _serial(raw: Mapping[str, Any]) -> str | None:
@@ -487,7 +496,7 @@ def _serial(raw: Mapping[str, Any]) -> str | None:
 
 def _str(value: object) -> str | None:
     """Return a non-empty string; numbers become strings (owl config sends fw_version 9.68)."""
-    if isinstance(value, bool):
+    if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
         return str(value)
@@ -507,7 +516,7 @@ def _bool(value: object) -> bool | None:
 
 def _float(value: object) -> float | None:
     """Return a finite number (also from a numeric string), else None."""
-    if isinstance(value, bool):
+    if value is None or isinstance(value, bool):
         return None
     if isinstance(value, str):
         try:
@@ -525,6 +534,8 @@ def _float(value: object) -> float | None:
 
 def _int(value: object) -> int | None:
     """Return a whole number (also "5" or 5.0), else None."""
+    if value is None:
+        return None
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     number = _float(value)
