@@ -7,7 +7,7 @@ from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
-from .attach import AttachedCoordinator, CoreBlinkSource
+from .attach import AttachedCoordinator, CoreBlinkSource, async_delete_attach_issues
 from .cloud import BlinkCloud, async_create_session
 from .const import CONF_CORE_ENTRY_ID, CONF_MODE, DOMAIN, MODE_ATTACH
 from .coordinator import BlinkHealthConfigEntry, BlinkHealthCoordinator
@@ -34,6 +34,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlinkHealthConfigEntry) 
         source = CoreBlinkSource(hass, entry.data[CONF_CORE_ENTRY_ID])
         coordinator = AttachedCoordinator(hass, entry, source)
     else:
+        # An entry switched from attach mode to its own sign-in: its attach issues are moot.
+        async_delete_attach_issues(hass, entry.entry_id)
         session, request_log = async_create_session(hass)
 
         def _tokens_refreshed() -> None:

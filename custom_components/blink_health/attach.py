@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 import time
 from typing import Any, override
 
@@ -21,33 +22,60 @@ from homeassistant.config_entries import (
     ConfigEntryState,
 )
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+import probatio
 
 from .cloud import (
-    HOMESCREEN_DEVICE_LISTS,
     CloudError,
-    CloudUnavailable,
+    RateLimited,
     RequestLog,
     async_request_homescreen,
-    blink_account_id,
     blink_camera_details,
-    is_blink,
+    blink_problem,
+    checked_homescreen,
 )
-from .const import CONF_CORE_ENTRY_ID, CORE_DOMAIN, DOMAIN
+from .const import CONF_CORE_ENTRY_ID, CORE_DOMAIN, DEFAULT_SCAN_INTERVAL, DOMAIN
 from .coordinator import BlinkHealthConfigEntry, BlinkHealthCoordinator
 from .health import AccountHealth, CameraHealth
 
 ISSUE_CORE_INTERNALS = "core_internals_changed"
+ISSUE_CORE_REMOVED = "core_entry_removed"
+# Without a Retry-After, a 429 pauses the fast polls' own requests this long.
+RATE_LIMIT_PAUSE = DEFAULT_SCAN_INTERVAL
 
 
-class CoreNotLoaded(CloudError):
-    """The core Blink entry is missing or not loaded (reloading, removed, signing in again)."""
+class CoreUnreadable(CloudError):
+    """The core Blink entry cannot be read; `key` names the error, `issue` its repair issue."""
+
+    key = "core_not_loaded"
+    issue: str | None = None
 
 
-class CoreInternalsChanged(CloudError):
+class CoreNotLoaded(CoreUnreadable):
+    """The core Blink entry is not loaded (reloading, disabled, failed to set up)."""
+
+
+class CoreRemoved(CoreNotLoaded):
+    """The core Blink entry was deleted and no other loaded one is signed in to the account."""
+
+    key = ISSUE_CORE_REMOVED
+    issue = ISSUE_CORE_REMOVED
+
+
+class CoreInternalsChanged(CoreUnreadable):
     """The core Blink entry's objects are not what this code reads: never guess, say so."""
+
+    key = ISSUE_CORE_INTERNALS
+    issue = ISSUE_CORE_INTERNALS
+
+
+class CoreOtherAccount(CoreUnreadable):
+    """The core Blink entry is now signed in to another Blink account."""
+
+    key = "core_other_account"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +84,9 @@ class CoreView:
 
     entry: ConfigEntry[Any]
     coordinator: DataUpdateCoordinator[Any]
-    blink: Any  # blinkpy's Blink; checked by cloud.is_blink
+    blink: Any  # blinkpy's Blink; checked by cloud.blink_problem
     homescreen: dict[str, Any]
+    account_id: int
 
 
 def loaded_core_entries(hass: HomeAssistant) -> list[ConfigEntry[Any]]:
@@ -68,37 +97,39 @@ def loaded_core_entries(hass: HomeAssistant) -> list[ConfigEntry[Any]]:
 def core_view(hass: HomeAssistant, core_entry_id: str) -> CoreView:
     """Look the core entry up by id (so reloads are followed) and check what it holds."""
     entry = hass.config_entries.async_get_entry(core_entry_id)
-    if (
-        entry is None
-        or entry.domain != CORE_DOMAIN
-        or entry.state is not ConfigEntryState.LOADED
-    ):
+    if entry is None or entry.domain != CORE_DOMAIN:
+        raise CoreRemoved
+    if entry.state is not ConfigEntryState.LOADED:
         raise CoreNotLoaded
     coordinator = getattr(entry, "runtime_data", None)
     if not isinstance(coordinator, DataUpdateCoordinator):
         raise CoreInternalsChanged("runtime_data is not a DataUpdateCoordinator")
-    blink = getattr(coordinator, "api", None)
-    if not is_blink(blink):
-        raise CoreInternalsChanged("runtime_data.api is not a blinkpy Blink")
-    homescreen = getattr(blink, "homescreen", None)
-    if not isinstance(homescreen, dict):
-        raise CoreInternalsChanged("runtime_data.api.homescreen is not a dict")
-    return CoreView(entry, coordinator, blink, homescreen)
+    blink: Any = getattr(coordinator, "api", None)
+    if (problem := blink_problem(blink)) is not None:
+        raise CoreInternalsChanged(f"runtime_data.api{problem}")
+    return CoreView(entry, coordinator, blink, blink.homescreen, blink.auth.account_id)
 
 
-def core_account_id(hass: HomeAssistant, core_entry_id: str) -> int:
-    """Return the Blink account id the core entry is signed in to."""
-    account_id = blink_account_id(core_view(hass, core_entry_id).blink)
-    if account_id is None:
-        raise CoreInternalsChanged("runtime_data.api.auth.account_id is not set")
-    return account_id
+def core_entry_for_account(
+    hass: HomeAssistant, account_id: int
+) -> ConfigEntry[Any] | None:
+    """Return a loaded core Blink entry signed in to this account, if there is one."""
+    for entry in loaded_core_entries(hass):
+        try:
+            view = core_view(hass, entry.entry_id)
+        except CloudError:
+            continue
+        if view.account_id == account_id:
+            return entry
+    return None
 
 
 class CoreBlinkSource:
     """A BlinkSource over the core entry's blinkpy objects: no requests of its own.
 
-    Only while a power-cycled device is being verified (`live`) does it fetch the homescreen,
-    through core's blinkpy object; those requests are counted in `request_log`.
+    Only while fresh data is asked for (`live`: a power-cycled device being verified, a
+    "check again") does it fetch the homescreen, through core's blinkpy object; those
+    requests are counted in `request_log`.
     """
 
     def __init__(self, hass: HomeAssistant, core_entry_id: str) -> None:
@@ -106,17 +137,17 @@ class CoreBlinkSource:
         self.hass = hass
         self.core_entry_id = core_entry_id
         self.request_log = RequestLog()
-        # Fast polls under way; while > 0 every poll fetches a fresh homescreen.
+        # Callers asking for fresh data; while > 0 every poll fetches a homescreen.
         self.live = 0
+        # Blink's Retry-After (monotonic seconds): no request of ours before it.
+        self.not_before = 0.0
+        # The last homescreen fetched here, and core's homescreen object at that moment:
+        # newer than core's until core refreshes (then core's object changes).
+        self._fresh: tuple[dict[str, Any], dict[str, Any]] | None = None
 
     def view(self) -> CoreView:
         """Return the core entry's objects, checked."""
         return core_view(self.hass, self.core_entry_id)
-
-    @property
-    def account_id(self) -> int | None:
-        """Return the account id of the core entry's sign-in."""
-        return blink_account_id(self.view().blink)
 
     @property
     def login_data(self) -> dict[str, Any]:
@@ -134,30 +165,33 @@ class CoreBlinkSource:
         """Do nothing: core signs in."""
 
     async def async_homescreen(self) -> tuple[dict[str, Any], float | None]:
-        """Return core's last homescreen (no request, no latency), or a fresh one when live."""
+        """Return the newest homescreen seen (no request), or a fresh one when live."""
         view = self.view()
-        if not view.coordinator.last_update_success:
-            # Core's own poll failed (cloud down, reauth): its homescreen is stale.
-            raise CloudUnavailable("the Blink integration's last update failed")
-        if not self.live:
-            return _checked(view.homescreen), None
+        if self._fresh is not None and self._fresh[0] is not view.homescreen:
+            self._fresh = None  # core refreshed since: its homescreen is the newest
+        newest = self._fresh[1] if self._fresh is not None else view.homescreen
+        if not self.live or time.monotonic() < self.not_before:
+            return checked_homescreen(newest), None
         self.request_log.count_request()
         started = time.perf_counter()
-        body = await async_request_homescreen(view.blink)
-        return _checked(body), (time.perf_counter() - started) * 1000
+        try:
+            body = checked_homescreen(await async_request_homescreen(view.blink))
+        except RateLimited as err:
+            # Blink asked to slow down: no more requests of ours until it said; core's
+            # (no request) data stands in meanwhile.
+            self.not_before = time.monotonic() + (
+                err.retry_after
+                if err.retry_after is not None
+                else RATE_LIMIT_PAUSE.total_seconds()
+            )
+            return checked_homescreen(newest), None
+        latency_ms = (time.perf_counter() - started) * 1000
+        self._fresh = (view.homescreen, body)
+        return body, latency_ms
 
     async def async_details(self, camera: CameraHealth) -> dict[str, Any] | None:
         """Return what core's blinkpy already read of the camera (no request)."""
         return blink_camera_details(self.view().blink, camera.serial)
-
-
-def _checked(body: Any) -> dict[str, Any]:
-    """Return a homescreen that lists devices; anything else must not read as "all gone"."""
-    if not isinstance(body, dict) or not any(
-        isinstance(body.get(key), list) for key in HOMESCREEN_DEVICE_LISTS
-    ):
-        raise CloudUnavailable("invalid homescreen")
-    return body
 
 
 class AttachedCoordinator(BlinkHealthCoordinator):
@@ -173,6 +207,11 @@ class AttachedCoordinator(BlinkHealthCoordinator):
     ) -> None:
         """Set up the coordinator; core's refreshes drive it (update_interval None)."""
         super().__init__(hass, entry, source)
+        # Without a latency of its own each poll would often equal the last and skip the
+        # entities: the request count (last hour) must still be re-read after core's refresh.
+        self.always_update = True
+        # The schedule while no device is being verified: none while core's data is good.
+        self.idle_interval: timedelta | None = None
         self.update_interval = None
         self._followed: DataUpdateCoordinator[Any] | None = None
         self._unsub_core: Callable[[], None] | None = None
@@ -183,30 +222,93 @@ class AttachedCoordinator(BlinkHealthCoordinator):
         )
         entry.async_on_unload(self._unfollow)
 
-    @property
-    def issue_id(self) -> str:
-        """Return the id of this entry's internals-changed issue."""
-        return f"{ISSUE_CORE_INTERNALS}_{self.config_entry.entry_id}"
+    def issue_id(self, key: str) -> str:
+        """Return the id of one of this entry's attach issues."""
+        return f"{key}_{self.config_entry.entry_id}"
 
     @override
     async def _async_update_data(self) -> AccountHealth:
         """Check the core entry, follow its coordinator, then read its homescreen."""
         try:
-            view = self.cloud.view()
-        except CoreInternalsChanged as err:
+            view = self._core_view()
+        except CoreUnreadable as err:
             self._unfollow()
-            self._raise_internals_issue(str(err))
-            raise UpdateFailed(
-                translation_domain=DOMAIN, translation_key=ISSUE_CORE_INTERNALS
-            ) from err
-        except CoreNotLoaded as err:
-            self._unfollow()
-            raise UpdateFailed(
-                translation_domain=DOMAIN, translation_key="core_not_loaded"
-            ) from err
-        ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
+            if err.issue is not None:
+                # What changed, when the error says (the issue text shows it as {detail}).
+                detail = {"detail": str(err)} if err.args else {}
+                self._raise_issue(err.issue, **detail)
+            raise self._not_readable(err.key) from err
+        for key in (ISSUE_CORE_INTERNALS, ISSUE_CORE_REMOVED):
+            ir.async_delete_issue(self.hass, DOMAIN, self.issue_id(key))
         self._follow(view.coordinator)
+        core = view.coordinator
+        if not core.last_update_success:
+            if isinstance(core.last_exception, ConfigEntryAuthFailed):
+                # Core asks the user to sign in again; its reload afterwards brings us back.
+                self._set_idle_interval(None)
+                raise self._not_readable("core_reauth")
+            # Core could not reach Blink: count it as a failed poll, as standalone would,
+            # and look again at core's pace so a lasting outage becomes an issue.
+            self._set_idle_interval(core.update_interval)
+            self._record_failure()
+            raise self._failed(
+                "cloud_unavailable",
+                retry_after=0,
+                error=type(core.last_exception).__name__,
+            )
+        self._set_idle_interval(None)
         return await super()._async_update_data()
+
+    def _core_view(self) -> CoreView:
+        """Return the core entry's view; after its removal, adopt a new entry of the account."""
+        try:
+            view = self.cloud.view()
+        except CoreRemoved:
+            replacement = core_entry_for_account(self.hass, self.account_id)
+            if replacement is None:
+                raise
+            self.cloud.core_entry_id = replacement.entry_id
+            entry = self.config_entry
+            self.hass.config_entries.async_update_entry(
+                entry, data={**entry.data, CONF_CORE_ENTRY_ID: replacement.entry_id}
+            )
+            view = self.cloud.view()
+        if view.account_id != self.account_id:
+            raise CoreOtherAccount
+        return view
+
+    @property
+    def account_id(self) -> int:
+        """Return the Blink account this entry watches (its unique id)."""
+        return int(str(self.config_entry.unique_id))
+
+    def _not_readable(self, key: str) -> UpdateFailed:
+        """Build the error of a core entry that cannot be read (no retry of our own)."""
+        return UpdateFailed(translation_domain=DOMAIN, translation_key=key)
+
+    @override
+    def _failed(self, key: str, *, retry_after: float, error: str = "") -> UpdateFailed:
+        """Build a translated UpdateFailed with no retry timer: core's next update is the retry."""
+        self._evaluate(self.data)
+        return UpdateFailed(
+            translation_domain=DOMAIN,
+            translation_key="core_update_failed",
+            translation_placeholders={"error": error or key},
+        )
+
+    def _set_idle_interval(self, interval: timedelta | None) -> None:
+        """Set the schedule used while no device is being verified."""
+        self.idle_interval = interval
+        if not self._online_waiters:
+            self.update_interval = interval
+
+    async def async_request_fresh_data(self, serial: str | None = None) -> bool:
+        """Poll now on fresh data ("check again"): one homescreen through core's object."""
+        self.cloud.live += 1
+        try:
+            return await super().async_request_fresh_data(serial)
+        finally:
+            self.cloud.live -= 1
 
     async def async_watch_until_online(self, serial: str, seconds: float) -> bool:
         """Poll on a fast schedule through core's blinkpy object while verifying a device."""
@@ -215,9 +317,9 @@ class AttachedCoordinator(BlinkHealthCoordinator):
             return await super().async_watch_until_online(serial, seconds)
         finally:
             self.cloud.live -= 1
-            if not self.cloud.live:
+            if not self._online_waiters:
                 # Back to following core: no schedule of our own.
-                self.update_interval = None
+                self.update_interval = self.idle_interval
 
     def _follow(self, coordinator: DataUpdateCoordinator[Any]) -> None:
         """Listen to core's coordinator (a new one after each core reload)."""
@@ -237,9 +339,9 @@ class AttachedCoordinator(BlinkHealthCoordinator):
 
     @callback
     def _async_core_updated(self) -> None:
-        """Core refreshed: read what it fetched."""
+        """Core refreshed (or its entry came back): read what it holds."""
         self.config_entry.async_create_background_task(
-            self.hass, self.async_refresh(), "blink_health follow core refresh"
+            self.hass, self.async_request_refresh(), "blink_health follow core refresh"
         )
 
     @callback
@@ -247,46 +349,60 @@ class AttachedCoordinator(BlinkHealthCoordinator):
         self, change: ConfigEntryChange, entry: ConfigEntry[Any]
     ) -> None:
         """Follow the core entry: unavailable while it is not loaded, back once it is."""
-        if entry.entry_id != self.cloud.core_entry_id:
+        if entry.domain != CORE_DOMAIN or self.hass.is_stopping:
             return
-        if change is not ConfigEntryChange.REMOVED and (
-            entry.state is ConfigEntryState.LOADED
-        ):
+        if entry.entry_id != self.cloud.core_entry_id:
+            # Another core entry loaded while ours is gone: it may be the account's new one.
+            if (
+                entry.state is ConfigEntryState.LOADED
+                and self.hass.config_entries.async_get_entry(self.cloud.core_entry_id)
+                is None
+            ):
+                self._async_core_updated()
+            return
+        if change is ConfigEntryChange.REMOVED:
+            self._unfollow()
+            self._raise_issue(ISSUE_CORE_REMOVED)
+            self.async_set_update_error(self._not_readable(CoreRemoved.key))
+            return
+        if entry.state is ConfigEntryState.LOADED:
             if getattr(entry, "runtime_data", None) is not self._followed:
                 self._async_core_updated()
             return
         if self._followed is None and not self.last_update_success:
             return
         self._unfollow()
-        self.async_set_update_error(
-            UpdateFailed(translation_domain=DOMAIN, translation_key="core_not_loaded")
-        )
+        self.async_set_update_error(self._not_readable(CoreNotLoaded.key))
 
-    def _raise_internals_issue(self, detail: str) -> None:
-        """Explain that core changed and offer a separate sign-in."""
+    def _raise_issue(self, key: str, **placeholders: str) -> None:
+        """Explain why the core entry cannot be read and offer a separate sign-in."""
         ir.async_create_issue(
             self.hass,
             DOMAIN,
-            self.issue_id,
+            self.issue_id(key),
             data={"entry_id": self.config_entry.entry_id},
             is_fixable=True,
             is_persistent=False,
             severity=ir.IssueSeverity.ERROR,
-            translation_key=ISSUE_CORE_INTERNALS,
-            translation_placeholders={
-                "detail": detail,
-                "title": self.config_entry.title,
-            },
+            translation_key=key,
+            translation_placeholders={**placeholders, "title": self.config_entry.title},
         )
 
 
-def is_internals_issue(issue_id: str) -> bool:
-    """Return True for an internals-changed issue (its fix flow is SwitchToSignInFlow)."""
-    return issue_id.startswith(f"{ISSUE_CORE_INTERNALS}_")
+@callback
+def async_delete_attach_issues(hass: HomeAssistant, entry_id: str) -> None:
+    """Delete an entry's attach issues (once it has its own sign-in)."""
+    for key in (ISSUE_CORE_INTERNALS, ISSUE_CORE_REMOVED):
+        ir.async_delete_issue(hass, DOMAIN, f"{key}_{entry_id}")
+
+
+def is_attach_issue(issue_id: str) -> bool:
+    """Return True for an attach issue (its fix flow is SwitchToSignInFlow)."""
+    return issue_id.startswith((f"{ISSUE_CORE_INTERNALS}_", f"{ISSUE_CORE_REMOVED}_"))
 
 
 class SwitchToSignInFlow(RepairsFlow):
-    """Fix flow of the internals-changed issue: switch the entry to its own sign-in."""
+    """Fix flow of the attach issues: switch the entry to its own sign-in."""
 
     def __init__(self, entry_id: str) -> None:
         """Bind the flow to the attach-mode entry."""
@@ -295,13 +411,21 @@ class SwitchToSignInFlow(RepairsFlow):
     async def async_step_init(
         self, user_input: dict[str, str] | None = None
     ) -> RepairsFlowResult:
+        """Start on the explanation (the init step is handed the flow's init data)."""
+        return await self.async_step_confirm()
+
+    async def async_step_confirm(
+        self, user_input: dict[str, str] | None = None
+    ) -> RepairsFlowResult:
         """Explain, then start the entry's sign-in (reauth) flow, which converts the entry."""
         entry = self.hass.config_entries.async_get_entry(self.entry_id)
         if entry is None or entry.data.get(CONF_CORE_ENTRY_ID) is None:
             return self.async_abort(reason="entry_not_loaded")
         if user_input is None:
             return self.async_show_form(
-                step_id="init", description_placeholders={"title": entry.title}
+                step_id="confirm",
+                data_schema=probatio.Schema({}),
+                description_placeholders={"title": entry.title},
             )
         entry.async_start_reauth(self.hass)
         return self.async_create_entry(data={})

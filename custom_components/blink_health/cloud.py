@@ -97,9 +97,8 @@ class ResponseRecord:
 class RequestLog:
     """aiohttp client middleware that counts every Blink request and keeps the last status."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self) -> None:
         """Start with no requests seen."""
-        self._clock = clock
         self._times: deque[float] = deque()
         self.total = 0
         self.last = ResponseRecord()
@@ -109,7 +108,7 @@ class RequestLog:
     ) -> ClientResponse:
         """Count the request and record its answer."""
         self.total += 1
-        self._times.append(self._clock())
+        self._times.append(time.monotonic())
         try:
             response = await handler(request)
         except ClientError, TimeoutError:
@@ -123,11 +122,12 @@ class RequestLog:
     def count_request(self) -> None:
         """Count a request sent through a session without this middleware (attach mode)."""
         self.total += 1
-        self._times.append(self._clock())
+        self._times.append(time.monotonic())
 
     def in_last_hour(self) -> int:
         """Return how many requests were sent in the last hour."""
-        horizon = self._clock() - REQUEST_WINDOW_SECONDS
+        # Looked up at each call (not bound once), so a test's frozen clock moves it too.
+        horizon = time.monotonic() - REQUEST_WINDOW_SECONDS
         while self._times and self._times[0] < horizon:
             self._times.popleft()
         return len(self._times)
@@ -175,14 +175,23 @@ def async_create_session(
     return session, request_log
 
 
+def checked_homescreen(body: Any) -> dict[str, Any]:
+    """Return the body if it is a homescreen, else raise CloudUnavailable.
+
+    A real homescreen always lists the Sync Modules and cameras; anything else (an error
+    message with status 200, a truncated body) must not read as "every device is gone".
+    """
+    if not isinstance(body, dict) or not any(
+        isinstance(body.get(key), list) for key in HOMESCREEN_DEVICE_LISTS
+    ):
+        raise CloudUnavailable("invalid homescreen")
+    return body
+
+
 class BlinkSource(Protocol):
     """What the coordinator reads Blink through: our own sign-in, or the core integration's."""
 
     request_log: RequestLog
-
-    @property
-    def account_id(self) -> int | None:
-        """Return the Blink account id."""
 
     @property
     def login_data(self) -> dict[str, Any]:
@@ -205,27 +214,33 @@ class BlinkSource(Protocol):
 # ----- Reading the core `blink` integration's blinkpy objects (attach mode) -----------------
 
 
-def is_blink(value: object) -> bool:
-    """Return True if value is a blinkpy Blink object with the attributes attach mode reads."""
-    return isinstance(value, Blink) and isinstance(getattr(value, "auth", None), Auth)
+def blink_problem(value: object) -> str | None:
+    """Return what differs from what attach mode reads in a blinkpy Blink object, or None.
 
-
-def blink_account_id(blink: Blink) -> int | None:
-    """Return the account id of a signed-in blinkpy Blink object."""
-    account_id = blink.auth.account_id
-    return account_id if isinstance(account_id, int) else None
+    The text is appended to the object's name in the repair issue (so it starts with a
+    space or a dot).
+    """
+    if not isinstance(value, Blink) or not isinstance(
+        getattr(value, "auth", None), Auth
+    ):
+        return " is not a blinkpy Blink"
+    if not isinstance(getattr(value, "homescreen", None), dict):
+        return ".homescreen is not a dict"
+    if not isinstance(getattr(value, "cameras", None), Mapping):
+        return ".cameras is not a mapping"
+    if not isinstance(value.auth.account_id, int):
+        return ".auth.account_id is not set"
+    return None
 
 
 def blink_camera_details(blink: Blink, serial: str) -> dict[str, Any] | None:
     """Return what blinkpy already read of a camera's config, shaped like its detail body.
 
     No request: blinkpy keeps the config of each default camera it refreshed (Minis and
-    doorbells are read from the homescreen, so it holds nothing more for them).
+    doorbells are read from the homescreen, so it holds nothing more for them). `blink`
+    has passed blink_problem().
     """
-    cameras = getattr(blink, "cameras", None)
-    if not isinstance(cameras, Mapping):
-        return None
-    for camera in cameras.values():
+    for camera in blink.cameras.values():
         if getattr(camera, "serial", None) != serial or isinstance(
             camera, (BlinkCameraMini, BlinkDoorbell)
         ):
@@ -241,13 +256,24 @@ def blink_camera_details(blink: Blink, serial: str) -> dict[str, Any] | None:
 async def async_request_homescreen(blink: Blink) -> Any:
     """Fetch a fresh homescreen through another integration's blinkpy object (one request).
 
-    Returns the decoded body, or raises CloudUnavailable; tokens stay that integration's
-    business (blinkpy renews them through its own callback).
+    Returns the decoded body; raises RateLimited on a 429 (with its Retry-After) and
+    CloudUnavailable otherwise. Tokens stay that integration's business (blinkpy renews them
+    through its own callback).
     """
+    if getattr(blink, "urls", None) is None:
+        # Not signed in to a region yet: there is no URL to ask.
+        raise CloudUnavailable("no region")
     try:
+        # force=True: blinkpy's throttle would sleep; fast polls are already paced.
         response = await api.request_homescreen(blink, force=True)
-        if response is None or response.status >= 400:
-            status = None if response is None else response.status
+        if response is None:
+            raise CloudUnavailable("no answer")
+        status = response.status
+        if status >= 400:
+            retry_after = _retry_after(response.headers.get("Retry-After"))
+            response.release()
+            if status == RATE_LIMIT_STATUS:
+                raise RateLimited(retry_after)
             raise CloudUnavailable(f"HTTP {status}")
         return await response.json(content_type=None)
     except (
@@ -381,13 +407,7 @@ class BlinkCloud:
             body = await response.json(content_type=None)
         except (ValueError, ClientError) as err:
             raise CloudUnavailable("invalid homescreen") from err
-        # A real homescreen always lists the Sync Modules and cameras; anything else (an error
-        # message with status 200, a truncated body) must not read as "every device is gone".
-        if not isinstance(body, dict) or not any(
-            isinstance(body.get(key), list) for key in HOMESCREEN_DEVICE_LISTS
-        ):
-            raise CloudUnavailable("invalid homescreen")
-        return body, latency_ms
+        return checked_homescreen(body), latency_ms
 
     async def _async_renew_tokens(self) -> None:
         """Get a new access token with the refresh token (blinkpy's mid-session refresh)."""

@@ -34,16 +34,11 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
+from homeassistant.helpers.typing import UNDEFINED
 from homeassistant.util.unit_conversion import DataRateConverter, DurationConverter
 import probatio
 
-from .attach import (
-    CoreInternalsChanged,
-    CoreNotLoaded,
-    core_account_id,
-    core_view,
-    loaded_core_entries,
-)
+from .attach import CoreInternalsChanged, CoreNotLoaded, core_view, loaded_core_entries
 from .cloud import (
     BlinkCloud,
     CloudError,
@@ -180,16 +175,15 @@ class BlinkHealthConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             core_entry_id = user_input[CONF_CORE_ENTRY_ID]
             try:
-                account_id = core_account_id(self.hass, core_entry_id)
+                view = core_view(self.hass, core_entry_id)
             except CoreNotLoaded:
                 errors["base"] = "core_not_loaded"
             except CoreInternalsChanged:
                 return self.async_abort(reason="core_internals_changed")
             else:
-                await self.async_set_unique_id(str(account_id))
+                await self.async_set_unique_id(str(view.account_id))
                 self._abort_if_unique_id_configured()
-                core_entry = core_view(self.hass, core_entry_id).entry
-                username = core_entry.data.get(CONF_USERNAME)
+                username = view.entry.data.get(CONF_USERNAME)
                 return self.async_create_entry(
                     title=entry_title(str(username or "")),
                     data={CONF_MODE: MODE_ATTACH, CONF_CORE_ENTRY_ID: core_entry_id},
@@ -216,8 +210,16 @@ class BlinkHealthConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reauth(
         self, entry_data: Mapping[str, Any]
     ) -> ConfigFlowResult:
-        """Start a reauth: Blink refused the stored tokens."""
+        """Start a reauth: Blink refused the stored tokens, or an attach entry signs in itself."""
+        if entry_data.get(CONF_MODE) == MODE_ATTACH:
+            return await self.async_step_own_sign_in()
         return await self.async_step_reauth_confirm()
+
+    async def async_step_own_sign_in(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Give an entry that reads the Blink integration its own sign-in (it then polls itself)."""
+        return await self._async_credentials_step("own_sign_in", user_input)
 
     async def async_step_reauth_confirm(
         self, user_input: dict[str, Any] | None = None
@@ -228,7 +230,9 @@ class BlinkHealthConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Change the credentials of an existing entry."""
+        """Change the credentials of an existing entry (an attach entry gets its own sign-in)."""
+        if self._get_reconfigure_entry().data.get(CONF_MODE) == MODE_ATTACH:
+            return await self.async_step_own_sign_in()
         return await self._async_credentials_step("reconfigure", user_input)
 
     async def _async_credentials_step(
@@ -304,8 +308,16 @@ class BlinkHealthConfigFlow(ConfigFlow, domain=DOMAIN):
         await self.async_set_unique_id(str(self._cloud.account_id))
         if self.source in (SOURCE_REAUTH, SOURCE_RECONFIGURE):
             self._abort_if_unique_id_mismatch(reason="wrong_account")
+            entry = self._get_entry_for_source()
+            # The data is replaced: an attach entry loses its mode and polls by itself.
             return self.async_update_reload_and_abort(
-                self._get_entry_for_source(), data=data
+                entry,
+                data=data,
+                reason=(
+                    "own_sign_in_successful"
+                    if entry.data.get(CONF_MODE) == MODE_ATTACH
+                    else UNDEFINED
+                ),
             )
         self._abort_if_unique_id_configured()
         return self.async_create_entry(
@@ -424,8 +436,11 @@ class BlinkHealthOptionsFlow(OptionsFlowWithReload):
                 }
                 return self.async_create_entry(data={**kept, **user_input})
         defaults = DEFAULT_THRESHOLDS
-        schema = probatio.Schema(
-            {
+        # An attach entry polls when the Blink integration does: it has no interval to set.
+        polling = (
+            {}
+            if self.config_entry.data.get(CONF_MODE) == MODE_ATTACH
+            else {
                 probatio.Required(
                     CONF_SCAN_INTERVAL, default=DEFAULT_SCAN_INTERVAL.total_seconds()
                 ): probatio.All(
@@ -433,7 +448,12 @@ class BlinkHealthOptionsFlow(OptionsFlowWithReload):
                         MIN_SCAN_INTERVAL_SECONDS, MAX_SCAN_INTERVAL_SECONDS, 1, "s"
                     ),
                     probatio.Coerce(int),
-                ),
+                )
+            }
+        )
+        schema = probatio.Schema(
+            {
+                **polling,
                 probatio.Required(
                     CONF_WEAK_WIFI_BARS, default=defaults.weak_wifi_bars
                 ): probatio.All(_number(0, 5, 1, "bars"), probatio.Coerce(int)),

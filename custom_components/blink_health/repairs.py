@@ -24,7 +24,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.selector import EntitySelector, EntitySelectorConfig
 import probatio
 
-from .attach import SwitchToSignInFlow, is_internals_issue
+from .attach import SwitchToSignInFlow, is_attach_issue
 from .const import CONF_PLUGS, DOMAIN
 from .coordinator import BlinkHealthConfigEntry, BlinkHealthCoordinator
 from .health import CameraHealth, SyncModuleHealth
@@ -55,8 +55,8 @@ async def async_create_fix_flow(
 ) -> RepairsFlow:
     """Return the fix flow of an issue."""
     data = data or {}
-    if is_internals_issue(issue_id):
-        # Raised while the entry cannot poll, so it need not be loaded.
+    if is_attach_issue(issue_id):
+        # Raised while the entry cannot read the Blink integration, so it need not be loaded.
         return SwitchToSignInFlow(str(data.get("entry_id") or ""))
     entry = hass.config_entries.async_get_entry(str(data.get("entry_id") or ""))
     if (
