@@ -26,7 +26,10 @@ from homeassistant.helpers import (
 )
 from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from pytest_homeassistant_custom_component.typing import (
+    ClientSessionGenerator,
+    WebSocketGenerator,
+)
 
 from blinksim.server import SimServer
 from custom_components.blink_health.const import DOMAIN
@@ -1108,3 +1111,35 @@ async def test_removing_the_entry_removes_its_stored_readds(
     assert await hass.config_entries.async_remove(init_integration.entry_id)
     await hass.async_block_till_done()
     assert key not in hass_storage
+
+
+async def test_device_of_a_camera_being_readded_cannot_be_deleted(
+    hass: HomeAssistant,
+    sim: SimServer,
+    init_integration: ConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """Away from the account during its re-add, the camera's device cannot be deleted by hand."""
+    assert await async_setup_component(hass, "config", {})
+    client = await hass_ws_client(hass)
+
+    async def remove(device_id: str) -> bool:
+        """Ask Home Assistant to delete the device from the entry; return whether it did."""
+        await client.send_json_auto_id(
+            {
+                "type": "config/device_registry/remove_config_entry",
+                "config_entry_id": init_integration.entry_id,
+                "device_id": device_id,
+            }
+        )
+        response = await client.receive_json()
+        return bool(response["success"])
+
+    device_id = _device_id(hass, FRONT_YARD)
+    await _readd(hass, FRONT_YARD)
+    sim.world.remove_device(FRONT_YARD)
+    await _poll(hass, freezer)
+    assert not await remove(device_id)
+    await init_integration.runtime_data.readd.async_cancel(FRONT_YARD)
+    assert await remove(device_id)  # no re-add: a device gone from the account may go

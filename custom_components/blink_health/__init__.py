@@ -90,9 +90,13 @@ async def async_remove_entry(
 async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: BlinkHealthConfigEntry, device: dr.DeviceEntry
 ) -> bool:
-    """Let the user delete a device only when it is no longer on the Blink account."""
-    health = entry.runtime_data.data
+    """Let the user delete a device only when it is no longer on the Blink account.
+
+    A camera being re-added is away from the account on purpose: its device stays.
+    """
+    coordinator = entry.runtime_data
+    health = coordinator.data
     serials = {value for domain, value in device.identifiers if domain == DOMAIN}
-    if str(entry.unique_id) in serials:
+    if str(entry.unique_id) in serials or serials & coordinator.retained_serials:
         return False
     return health is None or not serials & health.serials
