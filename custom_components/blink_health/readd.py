@@ -129,6 +129,7 @@ class _StoredProcedure(TypedDict):
     new_sync_module: str | None
     online_at: str | None
     ended_at: str | None
+    watched_since: str | None
 
 
 class _StoredData(TypedDict):
@@ -169,6 +170,9 @@ class Procedure:
     new_sync_module: str | None = None
     online_at: datetime | None = None
     ended_at: datetime | None = None
+    watched_since: datetime | None = (
+        None  # when it last started watching (a resume restarts it)
+    )
     final: dict[str, Any] | None = None  # the final health check
     entities: list[str] = field(default_factory=list)  # entity ids kept, once done
 
@@ -205,6 +209,7 @@ class Procedure:
             "new_sync_module": self.new_sync_module,
             "online_at": _iso(self.online_at),
             "ended_at": _iso(self.ended_at),
+            "watched_since": _iso(self.watched_since),
         }
 
     @classmethod
@@ -232,6 +237,7 @@ class Procedure:
             new_sync_module=raw["new_sync_module"],
             online_at=_parse(raw["online_at"]),
             ended_at=_parse(raw["ended_at"]),
+            watched_since=_parse(raw.get("watched_since")),
         )
 
     def report(self) -> dict[str, Any]:
@@ -548,7 +554,7 @@ class Readds:
             )
             if proc.phase is Phase.RESET:
                 _ask_to_reset(proc)  # its plug's cycle ended with the timeout
-            proc.deadline = now + duration
+            proc.deadline, proc.watched_since = now + duration, now
         else:
             proc = self._new(serial, now, duration)
         self._procedures[serial] = proc
@@ -576,6 +582,7 @@ class Readds:
             power=camera.power_source,
             started=now,
             deadline=now + duration,
+            watched_since=now,
             snapshot=async_snapshot(self.hass, self.entry, serial),
             camera_id=camera.id,
             sync_module=_sync_name(health, camera),

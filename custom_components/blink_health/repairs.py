@@ -365,7 +365,9 @@ class ReaddFlowMixin(BlinkRepairFlow):
         """Return the texts' placeholders: the camera, its plug, the watch, what was seen."""
         interval = self.coordinator.update_interval or DEFAULT_SCAN_INTERVAL
         final = proc.final or {}
-        watched = (proc.ended_at or dt_util.utcnow()) - proc.started
+        watched = (proc.ended_at or dt_util.utcnow()) - (
+            proc.watched_since or proc.started
+        )
         return {
             "device": proc.name,
             "serial": proc.serial,
