@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 
 class RequestCounts(Counter[str]):
-    """A Counter keyed by "METHOD /path/template"; control requests are never counted."""
+    """A Counter keyed by "METHOD /path/template"; control requests are never counted.
+
+    `paths` counts the same requests by concrete path ("GET /network/2001/camera/4001/config"),
+    for tests that must tell which device id a request named.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Start empty (or from a mapping, as Counter does)."""
+        super().__init__(*args, **kwargs)
+        self.paths: Counter[str] = Counter()
 
     def reset(self) -> None:
         """Forget every count."""
         self.clear()
+        self.paths.clear()
 
     def rest(self) -> int:
         """Return the number of REST requests (everything but the OAuth host's /oauth/ paths)."""

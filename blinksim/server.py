@@ -83,6 +83,7 @@ class SimServer:
             return await handler(request)
         template, concrete = endpoint_keys(request)
         self.requests[template] += 1
+        self.requests.paths[concrete] += 1
         latency = self.world.internet.latency_ms
         if latency > 0:
             await asyncio.sleep(latency / 1000)

@@ -77,6 +77,13 @@ def test_walk_finds_keys() -> None:
     assert "issue_ignored" in keys["CheckAgainRepairFlow"]["abort"]
     assert "power_cycle" in keys["TroubleshootRepairFlow"]["progress"]
     assert "unplugged" in keys["TroubleshootRepairFlow"]["options"]
+    # The re-add's steps reach both flows that show it (the mixin's keys are merged).
+    for flow in ("ReaddRepairFlow", "TroubleshootRepairFlow"):
+        assert {"readd_remove", "readd_add_unplug"} <= keys[flow]["progress"]
+        assert {"readd_done", "readd_timeout_online"} <= keys[flow]["step"]
+        assert {"readd_refused", "readd_cancelled"} <= keys[flow]["abort"]
+    assert "readd_start" in keys["TroubleshootRepairFlow"]["options"]
+    assert {"readd_watch", "readd_cancel"} <= keys["ReaddRepairFlow"]["options"]
 
 
 async def test_every_key_has_text(
@@ -86,17 +93,19 @@ async def test_every_key_has_text(
     issues = EN["issues"]
     classes = _keys_of_classes()
     missing: list[str] = []
-    for key in [*map(str, FindingKind), "troubleshoot"]:
+    # Issues raised outside the playbook's findings: each has a fix flow for one device.
+    flow_issues = ("readd", "troubleshoot")
+    for key in [*map(str, FindingKind), *flow_issues]:
         text = issues.get(key)
         if text is None or "title" not in text:
             missing.append(f"issues.{key}.title")
             continue
-        fixable = key == "troubleshoot" or FindingKind(key) in FIXABLE_KINDS
+        fixable = key in flow_issues or FindingKind(key) in FIXABLE_KINDS
         if not fixable:
             if "description" not in text:
                 missing.append(f"issues.{key}.description")
             continue
-        serial = key == "troubleshoot" or FindingKind(key) in DEVICE_KINDS
+        serial = key in flow_issues or FindingKind(key) in DEVICE_KINDS
         issue_id = f"{key}_G8T20000000001" if serial else key
         flow = await repairs.async_create_fix_flow(
             hass,
@@ -152,3 +161,23 @@ def test_action_and_exceptions_have_text() -> None:
     assert keys
     assert keys <= set(EN["exceptions"])
     assert "diagnose" in EN["entity"]["button"]
+
+
+def test_readd_action_and_errors_have_text() -> None:
+    """The readd_camera action, its fields and the errors readd.py raises are translated."""
+    service = EN["services"]["readd_camera"]
+    assert {"name", "description"} <= service.keys()
+    assert set(service["fields"]) == {"device_id", "timeout", "wait"}
+    assert all({"name", "description"} <= f.keys() for f in service["fields"].values())
+    tree = ast.parse((PACKAGE / "readd.py").read_text(encoding="utf-8"))
+    raised = {
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "_error"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    }
+    assert {"readd_interrupted", "readd_not_a_camera"} <= raised
+    assert raised <= set(EN["exceptions"])

@@ -13,6 +13,7 @@ from .const import CONF_CORE_ENTRY_ID, CONF_MODE, DOMAIN, MODE_ATTACH
 from .coordinator import BlinkHealthConfigEntry, BlinkHealthCoordinator
 from .issues import async_remove_issues, async_unload_issues
 from .power import async_remove_power_store
+from .readd import async_remove_readd_store
 from .services import async_setup_services
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -49,6 +50,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlinkHealthConfigEntry) 
         coordinator = BlinkHealthCoordinator(hass, entry, cloud)
     # Before anything can fail: a plug an interrupted power cycle left off goes back on.
     await coordinator.power.async_setup()
+    # Before the first poll: cameras being re-added keep their devices while they are away.
+    await coordinator.readd.async_load()
 
     async def _async_stop(event: Event) -> None:
         """Switch plugs of running power cycles back on before Home Assistant stops."""
@@ -60,6 +63,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlinkHealthConfigEntry) 
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = coordinator
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    coordinator.readd.async_start_watching()
     return True
 
 
@@ -67,7 +71,9 @@ async def async_unload_entry(
     hass: HomeAssistant, entry: BlinkHealthConfigEntry
 ) -> bool:
     """Unload the entry's platforms and withdraw its issues; Home Assistant closes its session."""
-    # A plug is never left off: running power cycles end with their plugs switched on.
+    # Re-adds stop watching first (they are stored and resume), then power cycles end with
+    # their plugs switched on: a plug is never left off.
+    await entry.runtime_data.readd.async_shutdown()
     await entry.runtime_data.power.async_shutdown()
     if unloaded := await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
         async_unload_issues(hass, entry)
@@ -80,14 +86,19 @@ async def async_remove_entry(
     """Delete every repair issue of a removed entry, ignored ones included, and its stored data."""
     async_remove_issues(hass, entry)
     await async_remove_power_store(hass, entry)
+    await async_remove_readd_store(hass, entry)
 
 
 async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: BlinkHealthConfigEntry, device: dr.DeviceEntry
 ) -> bool:
-    """Let the user delete a device only when it is no longer on the Blink account."""
-    health = entry.runtime_data.data
+    """Let the user delete a device only when it is no longer on the Blink account.
+
+    A camera being re-added is away from the account on purpose: its device stays.
+    """
+    coordinator = entry.runtime_data
+    health = coordinator.data
     serials = {value for domain, value in device.identifiers if domain == DOMAIN}
-    if str(entry.unique_id) in serials:
+    if str(entry.unique_id) in serials or serials & coordinator.retained_serials:
         return False
     return health is None or not serials & health.serials

@@ -54,5 +54,7 @@ DEFAULT_MAX_ATTEMPTS: Final = 3
 # While a power-cycled device is verified, the coordinator polls this often, for at most this long.
 FAST_POLL_INTERVAL: Final = timedelta(seconds=15)
 MAX_FAST_POLL: Final = timedelta(minutes=10)
+# While a camera's re-add is watched, polls come at most this far apart (the options' minimum).
+READD_POLL_INTERVAL: Final = timedelta(seconds=MIN_SCAN_INTERVAL_SECONDS)
 # The README sections that repair issues link to.
 README_URL: Final = "https://github.com/blink-health/blink-health"

@@ -33,12 +33,14 @@ from .const import (
     LOGGER,
     MAX_BACKOFF,
     MAX_FAST_POLL,
+    READD_POLL_INTERVAL,
 )
 from .devices import async_sync_devices, device_signature
-from .health import AccountHealth, iter_devices, parse_account
+from .health import AccountHealth, CameraHealth, iter_devices, parse_account
 from .issues import async_sync_issues
 from .playbook import Finding, History, InternetFigures, Thresholds, evaluate
 from .power import PowerCycles
+from .readd import Readds
 from .settings import excluded_serials, internet_figures, thresholds_from_options
 
 # Enough latency samples for the "sustained over several polls" rule, whatever the option says.
@@ -49,10 +51,12 @@ type BlinkHealthConfigEntry = ConfigEntry[BlinkHealthCoordinator]
 
 @dataclass(slots=True)
 class DetailsCache:
-    """Per-device detail bodies and when each was fetched (monotonic seconds)."""
+    """Per-device detail bodies, when each was fetched (monotonic seconds) and for which id."""
 
     bodies: dict[str, Mapping[str, Any]] = field(default_factory=dict)
     fetched_at: dict[str, float] = field(default_factory=dict)
+    # The (camera id, network id) each serial's details were fetched for.
+    fetched_for: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
 
     def stale(self, serials: list[str], now: float, max_age: float) -> list[str]:
         """Return the serials whose details are missing or older than max_age, oldest first."""
@@ -67,6 +71,24 @@ class DetailsCache:
             del self.bodies[serial]
         for serial in set(self.fetched_at) - serials:
             del self.fetched_at[serial]
+        for serial in set(self.fetched_for) - serials:
+            del self.fetched_for[serial]
+
+    def forget_changed(self, cameras: Mapping[str, CameraHealth]) -> None:
+        """Drop details fetched under another camera id or network (a camera re-added).
+
+        Its serial stays, but Blink gave it a new id: the old body describes a camera that no
+        longer exists, so the details are due again, now under the new id.
+        """
+        for serial, camera in cameras.items():
+            fetched_for = self.fetched_for.get(serial)
+            if fetched_for is not None and fetched_for != (
+                camera.id,
+                camera.network_id,
+            ):
+                self.bodies.pop(serial, None)
+                self.fetched_at.pop(serial, None)
+                del self.fetched_for[serial]
 
 
 class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
@@ -112,6 +134,8 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
         # Power cycles through smart plugs, and the devices being watched until back online.
         self.power = PowerCycles(self)
         self._online_waiters: dict[str, list[asyncio.Future[None]]] = {}
+        # Guided re-adds of cameras, watched through these polls (readd.py).
+        self.readd = Readds(self)
 
     @property
     def thresholds(self) -> Thresholds:
@@ -213,9 +237,8 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
         """
         waiter: asyncio.Future[None] = self.hass.loop.create_future()
         self._online_waiters.setdefault(serial, []).append(waiter)
-        self.update_interval = FAST_POLL_INTERVAL
         # Move the next poll (maybe minutes away) to the fast interval, without polling now.
-        self._schedule_refresh()
+        self.async_update_interval(reschedule=True)
         try:
             async with asyncio.timeout(min(seconds, MAX_FAST_POLL.total_seconds())):
                 await waiter
@@ -226,9 +249,31 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
             waiters.remove(waiter)
             if not waiters:
                 del self._online_waiters[serial]
-            if not self._online_waiters:
-                self.update_interval = self.base_interval
+            self.async_update_interval()
         return True
+
+    @callback
+    def async_update_interval(self, *, reschedule: bool = False) -> None:
+        """Set the poll interval: what is being watched decides it, each poll one request.
+
+        Every 15 s while a power-cycled device is verified (at most 10 minutes); every minute
+        while a camera's re-add is watched (a person is working through the Blink app, and a
+        minute is the shortest interval the options allow for good, so Blink sees nothing it
+        would not see from a user's own setting); otherwise the interval of the options.
+        `reschedule` moves the next poll to the new interval without polling now. A coordinator
+        without a schedule of its own (attach mode follows the core integration's refreshes)
+        keeps none for a re-add: it is watched through those refreshes.
+        """
+        if self._online_waiters:
+            self.update_interval = FAST_POLL_INTERVAL
+        elif self.update_interval is None:
+            return
+        elif self.readd.watching:
+            self.update_interval = min(self.base_interval, READD_POLL_INTERVAL)
+        else:
+            self.update_interval = self.base_interval
+        if reschedule:
+            self._schedule_refresh()
 
     async def async_refresh_details(self, serials: list[str] | None = None) -> None:
         """Fetch details now (on demand) for some devices, or for every device, then re-parse."""
@@ -246,6 +291,7 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
         async with self._details_lock:
             now = time.monotonic()
             self.details.forget_missing(health.serials)
+            self.details.forget_changed(health.cameras)
             if only is None:
                 due = self.details.stale(
                     list(health.cameras), now, DETAILS_MAX_AGE.total_seconds()
@@ -253,8 +299,9 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
             else:
                 due = [serial for serial in only if serial in health.cameras]
             for serial in due[:limit]:
+                camera = health.cameras[serial]
                 try:
-                    body = await self.cloud.async_details(health.cameras[serial])
+                    body = await self.cloud.async_details(camera)
                 except RateLimited:
                     raise
                 except CloudUnavailable as err:
@@ -262,6 +309,7 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
                     LOGGER.debug("Details for a device failed: %s", err)
                     body = None
                 self.details.fetched_at[serial] = now
+                self.details.fetched_for[serial] = (camera.id, camera.network_id)
                 if body is not None:
                     self.details.bodies[serial] = body
                     stored += 1
@@ -326,6 +374,8 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
                 self.missing_polls,
             )
             self._synced_devices = signature
+        # After the devices: a camera back from a re-add is rebound to its own device.
+        self.readd.async_on_poll(health)
         self._evaluate(health)
 
     def history(self) -> History:

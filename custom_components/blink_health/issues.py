@@ -24,6 +24,7 @@ from .playbook import Finding, FindingKind, Severity
 if TYPE_CHECKING:
     from .coordinator import BlinkHealthConfigEntry
 
+READD_PREFIX = "readd_"
 TROUBLESHOOT_PREFIX = "troubleshoot_"
 ACCOUNT_WIDE_KINDS = frozenset(
     {
@@ -58,6 +59,7 @@ LEARN_MORE: dict[FindingKind, str] = {
     FindingKind.WEAK_SYNC_LINK: "repairs-weak-wi-fi-or-sync-module-link",
     FindingKind.WEAK_WIFI: "repairs-weak-wi-fi-or-sync-module-link",
 }
+READD_ANCHOR = "repairs-re-add-a-camera"
 TROUBLESHOOT_ANCHOR = "repairs-two-way-audio-troubleshooter"
 _SEVERITY = {
     Severity.PROBLEM: ir.IssueSeverity.ERROR,
@@ -258,6 +260,26 @@ def async_open_troubleshooter(
 
 
 @callback
+def async_open_readd_issue(
+    hass: HomeAssistant, entry: BlinkHealthConfigEntry, serial: str, name: str
+) -> str:
+    """Create the `readd_{serial}` issue: its fix flow shows the guided re-add of a camera."""
+    issue_id = f"{READD_PREFIX}{serial}"
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        data={"entry_id": entry.entry_id, "serial": serial},
+        is_fixable=True,
+        learn_more_url=learn_more_url(READD_ANCHOR),
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="readd",
+        translation_placeholders={"device": name},
+    )
+    return issue_id
+
+
+@callback
 def async_unload_issues(hass: HomeAssistant, entry: BlinkHealthConfigEntry) -> None:
     """Withdraw an unloaded entry's issues: nothing stale stays on show while it is not watching.
 
@@ -269,7 +291,7 @@ def async_unload_issues(hass: HomeAssistant, entry: BlinkHealthConfigEntry) -> N
     for issue_id in _entry_issue_ids(hass, entry):
         issue = registry.async_get_issue(DOMAIN, issue_id)
         ours = managed_kind(issue_id) is not None or issue_id.startswith(
-            TROUBLESHOOT_PREFIX
+            (READD_PREFIX, TROUBLESHOOT_PREFIX)
         )
         if ours and issue is not None and issue.dismissed_version is None:
             ir.async_delete_issue(hass, DOMAIN, issue_id)

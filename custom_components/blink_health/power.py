@@ -96,6 +96,17 @@ def plug_for(entry: BlinkHealthConfigEntry, serial: str) -> str | None:
     return plugs.get(serial) or None
 
 
+@callback
+def async_set_plug(
+    hass: HomeAssistant, entry: BlinkHealthConfigEntry, serial: str, plug: str
+) -> None:
+    """Remember the plug that feeds a device in the entry's options (no reload)."""
+    plugs = {**(entry.options.get(CONF_PLUGS) or {}), serial: plug}
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, CONF_PLUGS: plugs}
+    )
+
+
 def can_power_cycle(device: CameraHealth | SyncModuleHealth) -> bool:
     """Return whether the device can run on mains power (never battery-only cameras)."""
     if isinstance(device, SyncModuleHealth):
@@ -229,14 +240,20 @@ class PowerCycles:
         wait_online: bool,
         verify_seconds: float,
         plug: str | None,
+        watch_online: bool = True,
     ) -> PowerCycleOutcome:
-        """Check the request, then run the cycle, or join the one already running."""
+        """Check the request, then run the cycle, or join the one already running.
+
+        `watch_online=False` skips the fast polls after the cycle: a camera being re-added is
+        off the account, so no poll can see it come back online.
+        """
         task = self._start(
             serial,
             off_seconds=off_seconds,
             wait_online=wait_online,
             verify_seconds=verify_seconds,
             plug=plug,
+            watch_online=watch_online,
         )
         # Shielded: a caller that gives up (an automation stopped) never stops a cycle halfway.
         return await asyncio.shield(task)
@@ -264,6 +281,7 @@ class PowerCycles:
         wait_online: bool,
         verify_seconds: float,
         plug: str | None,
+        watch_online: bool = True,
     ) -> asyncio.Task[PowerCycleOutcome]:
         """Return the running cycle of the device, or check the request and start one."""
         if (running := self._running.get(serial)) is not None:
@@ -272,7 +290,8 @@ class PowerCycles:
         entity_id = plug or plug_for(self.entry, serial)
         assert entity_id is not None  # _check refused a device without a plug
         if plug is not None and plug != plug_for(self.entry, serial):
-            self._save_plug(serial, plug)
+            # Chosen outside the options flow (a repair flow): remembered for the device.
+            async_set_plug(self.hass, self.entry, serial, plug)
         # Owned here, not by Home Assistant's task tracking: a cycle sleeps for its off time and
         # waits for polls, and async_shutdown cancels it (then switches the plug on).
         task = self.hass.loop.create_task(
@@ -283,6 +302,7 @@ class PowerCycles:
                 off_seconds=off_seconds,
                 wait_online=wait_online,
                 verify_seconds=verify_seconds,
+                watch_online=watch_online,
             ),
             name=f"{DOMAIN} power cycle {serial}",
         )
@@ -328,6 +348,7 @@ class PowerCycles:
         off_seconds: float,
         wait_online: bool,
         verify_seconds: float,
+        watch_online: bool,
     ) -> PowerCycleOutcome:
         """Off, confirm, wait, on (retrying), confirm; then watch the device come back."""
         now = dt_util.utcnow()
@@ -362,18 +383,21 @@ class PowerCycles:
             raise _error("plug_stuck_off", HomeAssistantError, device=name, plug=plug)
         await self._async_finish(serial)
         outcome.turned_on = True
-        watch = self.coordinator.async_watch_until_online(serial, verify_seconds)
         if not wait_online:
-            # Still poll faster, so the device's state and issues catch up quickly.
-            watching = self.hass.loop.create_task(
-                watch, name=f"{DOMAIN} watch {serial}"
-            )
-            self._watches.add(watching)
-            watching.add_done_callback(self._watches.discard)
+            if watch_online:
+                # Still poll faster, so the device's state and issues catch up quickly.
+                watching = self.hass.loop.create_task(
+                    self.coordinator.async_watch_until_online(serial, verify_seconds),
+                    name=f"{DOMAIN} watch {serial}",
+                )
+                self._watches.add(watching)
+                watching.add_done_callback(self._watches.discard)
             self._fire(outcome)
             return outcome
         on_at = dt_util.utcnow()
-        outcome.online_again = await watch
+        outcome.online_again = await self.coordinator.async_watch_until_online(
+            serial, verify_seconds
+        )
         if outcome.online_again:
             outcome.seconds_to_online = round(
                 (dt_util.utcnow() - on_at).total_seconds(), 1
@@ -516,11 +540,3 @@ class PowerCycles:
         ]
         self._data["history"][serial] = [t.isoformat() for t in times]
         return times
-
-    @callback
-    def _save_plug(self, serial: str, plug: str) -> None:
-        """Remember a plug chosen outside the options flow (a repair flow) for the device."""
-        plugs = {**(self.entry.options.get(CONF_PLUGS) or {}), serial: plug}
-        self.hass.config_entries.async_update_entry(
-            self.entry, options={**self.entry.options, CONF_PLUGS: plugs}
-        )

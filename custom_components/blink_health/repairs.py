@@ -22,15 +22,23 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.selector import EntitySelector, EntitySelectorConfig
+from homeassistant.util import dt as dt_util
 import probatio
 
 from .attach import SwitchToSignInFlow, is_attach_issue
-from .const import CONF_PLUGS, DOMAIN
+from .const import DEFAULT_SCAN_INTERVAL, DOMAIN
 from .coordinator import BlinkHealthConfigEntry, BlinkHealthCoordinator
-from .health import CameraHealth, SyncModuleHealth
-from .issues import OFFLINE_KINDS, TROUBLESHOOT_PREFIX, managed_kind
+from .health import CameraHealth, PowerSource, SyncModuleHealth
+from .issues import OFFLINE_KINDS, READD_PREFIX, TROUBLESHOOT_PREFIX, managed_kind
 from .playbook import Finding, FindingKind, Outcome, StepId, StepResult, diagnose
-from .power import PowerCycleOutcome, async_power_cycle, can_power_cycle, plug_for
+from .power import (
+    PowerCycleOutcome,
+    async_power_cycle,
+    async_set_plug,
+    can_power_cycle,
+    plug_for,
+)
+from .readd import DEFAULT_TIMEOUT, NextStep, Phase, Procedure, Readds, Reset
 
 CONF_PLUG = "plug"
 # Shown beside a troubleshooter step's figures; symbols, so no text needs translating.
@@ -40,6 +48,8 @@ OUTCOME_MARK = {
     Outcome.ASK: "❔",
     Outcome.NOT_APPLICABLE: "➖",
 }
+# Shown for a value Blink did not report.
+NO_VALUE = "–"
 CHECK_AGAIN_KINDS = frozenset(
     {
         FindingKind.HIGH_LATENCY,
@@ -73,6 +83,8 @@ async def async_create_fix_flow(
         return CheckAgainRepairFlow(entry, serial)
     if issue_id.startswith(TROUBLESHOOT_PREFIX) and serial is not None:
         return TroubleshootRepairFlow(entry, serial)
+    if issue_id.startswith(READD_PREFIX) and serial is not None:
+        return ReaddRepairFlow(entry, serial)
     return ConfirmRepairFlow()
 
 
@@ -191,11 +203,7 @@ class PowerCycleFlowMixin(BlinkRepairFlow):
         """Ask which smart plug feeds the device, save it, then power-cycle."""
         assert self.serial is not None
         if user_input is not None:
-            plug = user_input[CONF_PLUG]
-            plugs = {**(self.entry.options.get(CONF_PLUGS) or {}), self.serial: plug}
-            self.hass.config_entries.async_update_entry(
-                self.entry, options={**self.entry.options, CONF_PLUGS: plugs}
-            )
+            async_set_plug(self.hass, self.entry, self.serial, user_input[CONF_PLUG])
             return await self.async_step_power_cycle()
         return self.async_show_form(
             step_id="pick_plug",
@@ -216,11 +224,11 @@ class PowerCycleFlowMixin(BlinkRepairFlow):
         assert self.serial is not None
         if self._cycle is None:
             self._cycle_error = None
-            # A background task: it waits minutes for the device, like the action does.
-            self._cycle = self.entry.async_create_background_task(
-                self.hass,
+            # Untracked, like the action's wait: it waits minutes for the device, and the
+            # cycle itself is shielded and owned by PowerCycles (which ends it at unload).
+            self._cycle = self.hass.loop.create_task(
                 async_power_cycle(self.hass, self.entry, self.serial),
-                f"{DOMAIN} fix-flow power cycle {self.serial}",
+                name=f"{DOMAIN} fix-flow power cycle {self.serial}",
             )
         if not self._cycle.done():
             return self.async_show_progress(
@@ -323,13 +331,230 @@ class OfflineRepairFlow(PowerCycleFlowMixin):
         return self._online_or_explain()
 
 
+# --- the guided re-add of a camera ---------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    """Return a value for a placeholder; – when Blink did not report it."""
+    return NO_VALUE if value is None else str(value)
+
+
+class ReaddFlowMixin(BlinkRepairFlow):
+    """The guided re-add in a fix flow: each step's Blink-app instructions, watched, then the end.
+
+    The procedure itself runs in readd.py (the action drives the same one): closing the flow
+    never stops it, and opening the `readd_{serial}` issue again shows where it stands.
+    """
+
+    _readd_waiter: asyncio.Task[None] | None = None
+
+    @property
+    def readds(self) -> Readds | None:
+        """Return the account's re-adds, or None while the account is not loaded."""
+        if self.entry.state is not ConfigEntryState.LOADED:
+            return None
+        readds = self.coordinator.readd
+        return readds if readds.active else None
+
+    def procedure(self) -> Procedure | None:
+        """Return the camera's latest re-add, if the account is loaded and has one."""
+        readds = self.readds
+        return readds.get(self.serial) if readds and self.serial else None
+
+    def readd_placeholders(self, proc: Procedure) -> dict[str, str]:
+        """Return the texts' placeholders: the camera, its plug, the watch, what was seen."""
+        interval = self.coordinator.update_interval or DEFAULT_SCAN_INTERVAL
+        final = proc.final or {}
+        watched = (proc.ended_at or dt_util.utcnow()) - (
+            proc.watched_since or proc.started
+        )
+        return {
+            "device": proc.name,
+            "serial": proc.serial,
+            "plug": _text(plug_for(self.entry, proc.serial)),
+            "deadline": dt_util.as_local(proc.deadline).strftime("%H:%M"),
+            "interval": str(max(1, round(interval.total_seconds() / 60))),
+            "minutes": str(round(watched.total_seconds() / 60)),
+            "camera_id": _text(proc.new_camera_id),
+            "sync_module": _text(proc.new_sync_module or proc.sync_module),
+            "error": _text(proc.reset_error),
+            "wifi": _text(final.get("wifi_bars")),
+            "sync": _text(final.get("sync_bars")),
+            "entities": str(len(proc.entities)),
+        }
+
+    async def async_step_readd_start(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Start the re-add (or join it, or resume one that timed out), then guide it."""
+        readds = self.readds
+        if readds is None or self.serial is None:
+            return self.async_abort(reason="entry_not_loaded")
+        try:
+            await readds.async_start(self.serial, DEFAULT_TIMEOUT)
+        except HomeAssistantError as err:
+            return self.async_abort(
+                reason="readd_refused", description_placeholders={"error": str(err)}
+            )
+        return await self.async_step_readd_watch()
+
+    async def async_step_readd_watch(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Show what to do now, until the account shows it was done (each poll is checked)."""
+        readds, proc = self.readds, self.procedure()
+        if readds is None or proc is None or not proc.running:
+            return self.async_show_progress_done(next_step_id="readd_result")
+        if self._readd_waiter is None or self._readd_waiter.done():
+            # Only the wait belongs to the flow: closing it cancels the wait, not the re-add.
+            # Untracked: it lasts as long as the person takes in the Blink app.
+            self._readd_waiter = self.hass.loop.create_task(
+                readds.async_wait_change(proc.serial, proc.phase),
+                name=f"{DOMAIN} re-add flow {proc.serial}",
+            )
+        if proc.phase is Phase.REMOVE:
+            return self._readd_progress(proc, progress_action="readd_remove")
+        if proc.phase is Phase.RESET:
+            return self._readd_progress(proc, progress_action="readd_reset")
+        if proc.phase is Phase.ONLINE:
+            return self._readd_progress(proc, progress_action="readd_online")
+        if proc.reset is Reset.PLUG:
+            return self._readd_progress(proc, progress_action="readd_add")
+        if proc.power is PowerSource.BATTERY:
+            return self._readd_progress(proc, progress_action="readd_add_batteries")
+        return self._readd_progress(proc, progress_action="readd_add_unplug")
+
+    def _readd_progress(
+        self, proc: Procedure, *, progress_action: str
+    ) -> RepairsFlowResult:
+        """Show one step of the re-add while the account is watched."""
+        return self.async_show_progress(
+            step_id="readd_watch",
+            progress_action=progress_action,
+            progress_task=self._readd_waiter,
+            description_placeholders=self.readd_placeholders(proc),
+        )
+
+    async def async_step_readd_result(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Show how the re-add ended: the health check, or what was seen and what to do."""
+        if self.readds is None:
+            return self.async_abort(reason="entry_not_loaded")
+        proc = self.procedure()
+        if proc is None:
+            return self.async_abort(reason="readd_not_running")
+        if proc.phase is Phase.DONE:
+            return await self.async_step_readd_done()
+        if proc.phase is Phase.CANCELLED:
+            return self.async_abort(reason="readd_cancelled")
+        options = ["readd_restart", "readd_stop"]
+        placeholders = self.readd_placeholders(proc)
+        if proc.next_step is NextStep.REMOVE_IN_APP:
+            return self.async_show_menu(
+                step_id="readd_timeout_remove",
+                menu_options=options,
+                description_placeholders=placeholders,
+            )
+        if proc.next_step is NextStep.ADD_IN_APP:
+            return self.async_show_menu(
+                step_id="readd_timeout_add",
+                menu_options=options,
+                description_placeholders=placeholders,
+            )
+        return self.async_show_menu(
+            step_id="readd_timeout_online",
+            menu_options=options,
+            description_placeholders=placeholders,
+        )
+
+    # The timeout menus are shown under their own step ids; each needs its flow step.
+    async_step_readd_timeout_add = async_step_readd_result
+    async_step_readd_timeout_online = async_step_readd_result
+    async_step_readd_timeout_remove = async_step_readd_result
+
+    async def async_step_readd_done(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Report the final health check and what Home Assistant kept; submit closes."""
+        if user_input is not None:
+            return await self.async_readd_finished()
+        proc = self.procedure()
+        assert proc is not None
+        return self.async_show_form(
+            step_id="readd_done", description_placeholders=self.readd_placeholders(proc)
+        )
+
+    async def async_step_readd_restart(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Watch again, from where the re-add stopped, for another hour."""
+        return await self.async_step_readd_start()
+
+    async def async_step_readd_stop(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Give the re-add up: its issue goes, the camera is no longer watched for."""
+        readds = self.readds
+        if readds is None or self.serial is None:
+            return self.async_abort(reason="entry_not_loaded")
+        await readds.async_forget(self.serial)
+        return await self.async_readd_stopped()
+
+    async def async_readd_finished(self) -> RepairsFlowResult:
+        """Continue once the re-add is done and its result was read."""
+        raise NotImplementedError
+
+    async def async_readd_stopped(self) -> RepairsFlowResult:
+        """Continue once a timed-out re-add was given up."""
+        raise NotImplementedError
+
+
+class ReaddRepairFlow(ReaddFlowMixin):
+    """The `readd_{serial}` issue: the re-add the action or the troubleshooter started."""
+
+    async def async_step_init(
+        self, user_input: dict[str, str] | None = None
+    ) -> RepairsFlowResult:
+        """Offer to follow the running re-add or stop it; an ended one shows its result."""
+        proc = self.procedure()
+        if proc is None:
+            return self.async_abort(reason="readd_not_running")
+        if not proc.running:
+            return await self.async_step_readd_result()
+        return self.async_show_menu(
+            step_id="init",
+            menu_options=["readd_watch", "readd_cancel"],
+            description_placeholders=self.readd_placeholders(proc),
+        )
+
+    async def async_step_readd_cancel(
+        self, user_input: dict[str, str] | None = None
+    ) -> RepairsFlowResult:
+        """Stop the running re-add."""
+        readds = self.readds
+        if readds is None or self.serial is None:
+            return self.async_abort(reason="entry_not_loaded")
+        await readds.async_cancel(self.serial)
+        return self.async_abort(reason="readd_cancelled")
+
+    @override
+    async def async_readd_finished(self) -> RepairsFlowResult:
+        """Close the issue: the camera is back."""
+        return self.async_create_entry(data={})
+
+    @override
+    async def async_readd_stopped(self) -> RepairsFlowResult:
+        """Close the flow: the issue was withdrawn with the re-add."""
+        return self.async_abort(reason="readd_stopped")
+
+
 # --- the guided two-way-audio troubleshooter -----------------------------------------------
 
-# Manual steps: only the user can check them.
+# Manual steps: only the user can check them (step 6, the re-add, is guided and watched).
 _MANUAL_STEPS = (
     StepId.HOLD_TALK,
     StepId.MIC_PERMISSION,
-    StepId.READD,
     StepId.REINSTALL_APP,
 )
 # Automatic steps offer a re-check.
@@ -352,7 +577,7 @@ def _article_step(
     return _async_step
 
 
-class TroubleshootRepairFlow(PowerCycleFlowMixin):
+class TroubleshootRepairFlow(PowerCycleFlowMixin, ReaddFlowMixin):
     """Blink's "two-way audio / live view not working" article, one step at a time."""
 
     # Menus and forms are shown under the article's step ids; each id needs its flow step.
@@ -457,7 +682,10 @@ class TroubleshootRepairFlow(PowerCycleFlowMixin):
                     "firmware": (self.device.firmware if self.device else None) or "–",
                 },
             )
-        if step in _MANUAL_STEPS:
+        if step is StepId.READD:
+            # Hands over to the guided re-add (the same procedure as the readd_camera action).
+            options = ["readd_start", "solved", "next"]
+        elif step in _MANUAL_STEPS:
             options = ["solved", "next"]
         elif step is StepId.RESTART:
             options = [*(self.power_options() or ["unplugged"]), "solved", "next"]
@@ -501,4 +729,14 @@ class TroubleshootRepairFlow(PowerCycleFlowMixin):
         self, outcome: PowerCycleOutcome | None
     ) -> RepairsFlowResult:
         """After a power cycle, re-check and show the restart step again."""
+        return await self.async_step_recheck()
+
+    @override
+    async def async_readd_finished(self) -> RepairsFlowResult:
+        """After the re-add, re-check and show its step again (solved, or the next step)."""
+        return await self.async_step_recheck()
+
+    @override
+    async def async_readd_stopped(self) -> RepairsFlowResult:
+        """After giving the re-add up, show its step again."""
         return await self.async_step_recheck()

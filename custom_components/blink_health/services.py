@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import (
@@ -20,14 +21,17 @@ from .const import DOMAIN
 from .coordinator import BlinkHealthConfigEntry
 from .diagnose import async_diagnose
 from .power import async_power_cycle
+from .readd import DEFAULT_TIMEOUT, async_readd_camera
 
 ATTR_DEVICE_ID = "device_id"
 ATTR_OFF_SECONDS = "off_seconds"
 ATTR_OPEN_TROUBLESHOOTER = "open_troubleshooter"
 ATTR_TIMEOUT = "timeout"
+ATTR_WAIT = "wait"
 ATTR_WAIT_ONLINE = "wait_online"
 SERVICE_DIAGNOSE = "diagnose"
 SERVICE_POWER_CYCLE = "power_cycle"
+SERVICE_READD_CAMERA = "readd_camera"
 
 DIAGNOSE_SCHEMA = probatio.Schema(
     {
@@ -46,6 +50,17 @@ POWER_CYCLE_SCHEMA = probatio.Schema(
         probatio.Optional(ATTR_TIMEOUT, default=600): probatio.All(
             probatio.Coerce(float), probatio.Range(min=30, max=600)
         ),
+    }
+)
+
+# The re-add's timeout is in minutes: a person works through the Blink app meanwhile.
+READD_CAMERA_SCHEMA = probatio.Schema(
+    {
+        probatio.Required(ATTR_DEVICE_ID): cv.string,
+        probatio.Optional(ATTR_WAIT, default=False): cv.boolean,
+        probatio.Optional(
+            ATTR_TIMEOUT, default=DEFAULT_TIMEOUT.total_seconds() / 60
+        ): probatio.All(probatio.Coerce(float), probatio.Range(min=5, max=240)),
     }
 )
 
@@ -128,6 +143,13 @@ def async_setup_services(hass: HomeAssistant) -> None:
         schema=POWER_CYCLE_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
     )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_READD_CAMERA,
+        _async_readd_camera,
+        schema=READD_CAMERA_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
 
 
 async def _async_diagnose(call: ServiceCall) -> ServiceResponse:
@@ -154,3 +176,16 @@ async def _async_power_cycle(call: ServiceCall) -> ServiceResponse:
         timeout=call.data[ATTR_TIMEOUT],
     )
     return outcome.as_dict() if call.return_response else None
+
+
+async def _async_readd_camera(call: ServiceCall) -> ServiceResponse:
+    """Guide and watch the camera's re-add; respond with what was seen (when it ended, if wait)."""
+    target = resolve_device(call.hass, call)
+    response = await async_readd_camera(
+        call.hass,
+        target.entry,
+        target.serial,
+        wait=call.data[ATTR_WAIT],
+        timeout=timedelta(minutes=call.data[ATTR_TIMEOUT]),
+    )
+    return response if call.return_response else None

@@ -1,0 +1,69 @@
+"""Re-adding a camera in attach mode: watched through the core Blink integration's refreshes."""
+
+from __future__ import annotations
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
+
+from blinksim.server import SimServer
+from custom_components.blink_health.const import DOMAIN
+
+from .conftest import async_poll
+from .test_attach import async_attach, core_entry, no_blinkpy_sleeps
+
+# Fixtures of the attach tests, found by pytest through this module's names.
+__all__ = ["core_entry", "no_blinkpy_sleeps"]
+
+FRONT_YARD = "G8T20000000001"
+
+
+async def test_readd_follows_core_refreshes(
+    hass: HomeAssistant,
+    core_entry: ConfigEntry,  # noqa: F811 - the fixture imported above
+    sim: SimServer,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """No schedule and no requests of its own: core's refreshes show the camera leave and return."""
+    entry = await async_attach(hass, core_entry)
+    coordinator = entry.runtime_data
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, FRONT_YARD), entry.entry_id
+    )
+    assert device is not None
+    requests_before = coordinator.cloud.request_log.total
+    response = await hass.services.async_call(
+        DOMAIN,
+        "readd_camera",
+        {"device_id": device.id},
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    assert response["phase"] == "remove"
+    assert coordinator.update_interval is None  # still following core
+    sim.world.remove_device(FRONT_YARD)
+    for _ in range(3):
+        await async_poll(hass, freezer)  # core refreshes; attach mode follows
+    proc = coordinator.readd.get(FRONT_YARD)
+    assert proc is not None
+    assert proc.report()["phase"] == "add"
+    sim.world.add_device(
+        {
+            "serial": FRONT_YARD,
+            "type": "catalina",
+            "name": "Front Yard",
+            "network_id": 2001,
+        }
+    )
+    await async_poll(hass, freezer)
+    assert proc.report()["phase"] == "done"
+    assert ir.async_get(hass).async_get_issue(DOMAIN, f"readd_{FRONT_YARD}") is None
+    after = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, FRONT_YARD), entry.entry_id
+    )
+    assert after is not None
+    assert after.id == device.id
+    assert coordinator.update_interval is None
+    assert coordinator.cloud.request_log.total == requests_before
