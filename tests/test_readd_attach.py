@@ -11,10 +11,10 @@ from blinksim.server import SimServer
 from custom_components.blink_health.const import DOMAIN
 
 from .conftest import async_poll
-from .test_attach import async_attach, core_entry, no_blinkpy_sleeps
+from .core_blink import async_attach, core_entry, core_session, no_blinkpy_sleeps
 
-# Fixtures of the attach tests, found by pytest through this module's names.
-__all__ = ["core_entry", "no_blinkpy_sleeps"]
+# Fixtures of the core Blink harness, found by pytest through this module's names.
+__all__ = ["core_entry", "core_session", "no_blinkpy_sleeps"]
 
 FRONT_YARD = "G8T20000000001"
 

@@ -19,13 +19,7 @@ from blinksim.server import SimServer
 from custom_components.blink_health.const import DOMAIN
 
 from .conftest import async_poll
-from .power_helpers import (
-    HALL_MINI,
-    HALL_PLUG,
-    async_advance,
-    async_map_plugs,
-    async_setup_plugs,
-)
+from .power_helpers import HALL_MINI, HALL_PLUG, async_map_plugs, async_setup_plugs
 from .repairs_helpers import process_repair_fix_flow, start_repair_fix_flow
 from .test_issues import async_set_options
 
@@ -316,37 +310,6 @@ async def test_troubleshooter_no_talk_and_solved(
     assert result["type"] == "create_entry"
 
 
-async def test_offline_pick_plug_and_power_cycle(
-    hass: HomeAssistant,
-    sim: SimServer,
-    init_integration: ConfigEntry,
-    freezer: FrozenDateTimeFactory,
-    repairs: ClientSessionGenerator,
-) -> None:
-    """No plug mapped: the plug picked in the flow is saved, cycled, and the Mini is back."""
-    hall, _ = await async_setup_plugs(hass, sim)
-    sim.world.patch_device(HALL_MINI, {"status": "offline"})
-    for _ in range(3):
-        await async_poll(hass, freezer)
-    issue_id = f"camera_offline_{HALL_MINI}"
-    client = await repairs()
-    result = await start_repair_fix_flow(client, DOMAIN, issue_id)
-    flow_id = result["flow_id"]
-    result = await _choose(client, flow_id, "pick_plug")
-    assert result["step_id"] == "pick_plug"
-    # What the restart cures: once its plug is back on, the Mini boots (20 s) and is online.
-    sim.world.patch_device(HALL_MINI, {"status": "online"})
-    result = await process_repair_fix_flow(client, flow_id, {"plug": HALL_PLUG})
-    assert result["type"] == "progress"
-    assert result["progress_action"] == "power_cycle"
-    assert init_integration.options["plugs"] == {HALL_MINI: HALL_PLUG}
-    await async_advance(hass, freezer, 60)
-    assert hall.calls == [False, True]
-    result = await _current(client, flow_id)
-    assert result["type"] == "create_entry"
-    assert _issue(hass, issue_id) is None
-
-
 async def test_offline_restarted_while_rate_limited(
     hass: HomeAssistant,
     sim: SimServer,
@@ -369,26 +332,3 @@ async def test_offline_restarted_while_rate_limited(
     result = await _choose(client, result["flow_id"], "restarted")
     assert result["type"] == "abort"
     assert result["reason"] == "cannot_refresh"
-
-
-async def test_troubleshooter_device_gone(
-    hass: HomeAssistant,
-    sim: SimServer,
-    init_integration: ConfigEntry,
-    freezer: FrozenDateTimeFactory,
-    repairs: ClientSessionGenerator,
-) -> None:
-    """A camera that left the account cannot be checked: at the start, or on a re-check."""
-    issue_id = await _open_troubleshooter(hass, init_integration, FRONT_YARD)
-    client = await repairs()
-    result = await start_repair_fix_flow(client, DOMAIN, issue_id)
-    flow_id = result["flow_id"]
-    while result["step_id"] != "internet":
-        result = await _choose(client, flow_id, "next")
-    sim.world.remove_device(FRONT_YARD)
-    result = await _choose(client, flow_id, "recheck")
-    assert result["type"] == "abort"
-    assert result["reason"] == "device_gone"
-    result = await start_repair_fix_flow(client, DOMAIN, issue_id)
-    assert result["type"] == "abort"
-    assert result["reason"] == "device_gone"

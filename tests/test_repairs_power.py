@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from datetime import timedelta
 from http import HTTPStatus
 from typing import Any
 
@@ -16,7 +14,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from blinksim.server import SimServer
@@ -27,7 +24,9 @@ from .power_helpers import (
     HALL_MINI,
     HALL_PLUG,
     SimPlug,
+    async_advance,
     async_map_plugs,
+    async_settle,
     async_setup_plugs,
 )
 from .repairs_helpers import process_repair_fix_flow, start_repair_fix_flow
@@ -67,30 +66,6 @@ async def _current(client: TestClient, flow_id: str) -> dict[str, Any]:
     assert resp.status == HTTPStatus.OK, await resp.text()
     result: dict[str, Any] = await resp.json()
     return result
-
-
-async def _settle(hass: HomeAssistant) -> None:
-    """Let polls and state writes finish, but not the fix flow's power cycle (it waits on time)."""
-    for _ in range(10):
-        await asyncio.sleep(0)
-        await hass.async_block_till_done()
-        polls = [
-            task
-            for task in hass._background_tasks
-            if "fix-flow power cycle" not in task.get_name()
-        ]
-        if polls:
-            await asyncio.wait(polls)
-
-
-async def _advance(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float, step: float = 5
-) -> None:
-    """Move time on in steps, firing timers and letting polls (real I/O) finish each time."""
-    for _ in range(round(seconds / step)):
-        freezer.tick(timedelta(seconds=step))
-        async_fire_time_changed(hass)
-        await _settle(hass)
 
 
 async def _hall_mini_fails(
@@ -138,10 +113,10 @@ async def test_offline_pick_plug_then_power_cycle(
     assert result["type"] == "progress"
     assert result["progress_action"] == "power_cycle"
     assert init_integration.options["plugs"] == {HALL_MINI: HALL_PLUG}
-    await _settle(hass)
+    await async_settle(hass)
     assert hass.states.get(HALL_PLUG).state == STATE_OFF
     # 10 s off, then the Mini boots (30 s) while fast polls watch for it.
-    await _advance(hass, freezer, 75)
+    await async_advance(hass, freezer, 75)
     result = await _current(client, flow_id)
     assert result["type"] == "create_entry"
     assert hall.calls == [False, True]
@@ -168,7 +143,7 @@ async def test_offline_power_cycle_device_stays_offline(
     result = await _choose(client, flow_id, "power_cycle")
     assert result["type"] == "progress"
     # The fast polls give up after the action's default of 10 minutes.
-    await _advance(hass, freezer, 620, step=15)
+    await async_advance(hass, freezer, 620, step=15)
     result = await _current(client, flow_id)
     assert result["type"] == "menu"
     assert result["step_id"] == "still_offline"
@@ -200,7 +175,7 @@ async def test_offline_power_cycle_plug_stuck_off(
     flow_id = result["flow_id"]
     result = await _choose(client, flow_id, "power_cycle")
     assert result["type"] == "progress"
-    await _advance(hass, freezer, 120)
+    await async_advance(hass, freezer, 120)
     result = await _current(client, flow_id)
     assert result["step_id"] == "power_cycle_failed"
     assert HALL_PLUG in result["description_placeholders"]["error"]
@@ -251,7 +226,7 @@ async def test_troubleshooter_restart_step_power_cycles(
     sim.requests.reset()
     result = await _choose(client, flow_id, "power_cycle")
     assert result["type"] == "progress"
-    await _advance(hass, freezer, 75)
+    await async_advance(hass, freezer, 75)
     result = await _current(client, flow_id)
     assert result["type"] == "menu"
     assert result["step_id"] == "restart"
