@@ -76,9 +76,8 @@ class Step:
     id: StepId
     number: int  # 1-based position in the article
     kind: StepKind
-    automated_remedy: (
-        bool  # the integration can carry the remedy out (restart via a plug)
-    )
+    # The integration can carry the remedy out (restart via a plug).
+    automated_remedy: bool
     checks: tuple[FindingKind, ...] = ()  # the findings that point at this step
 
 

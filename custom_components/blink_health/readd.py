@@ -43,9 +43,8 @@ DEFAULT_TIMEOUT = timedelta(minutes=60)
 class Phase(StrEnum):
     """Where a re-add stands: four phases wait for the account, three end the procedure."""
 
-    REMOVE = (
-        "remove"  # waiting for the camera to leave the account (removed in the app)
-    )
+    # Waiting for the camera to leave the account (removed in the app).
+    REMOVE = "remove"
     RESET = "reset"  # gone: its smart plug is switching it off and on
     ADD = "add"  # gone (and reset): waiting for it to be added again in the app
     ONLINE = "online"  # back on the account: waiting for it to report online
@@ -61,9 +60,8 @@ class Reset(StrEnum):
     """How the camera was reset between being removed and added again."""
 
     PLUG = "plug"  # power-cycled through its smart plug
-    MANUAL = (
-        "manual"  # left to the person: no plug, a battery camera, or the plug failed
-    )
+    # Left to the person: no plug, a battery camera, or the plug failed.
+    MANUAL = "manual"
 
 
 class NextStep(StrEnum):
@@ -170,9 +168,8 @@ class Procedure:
     new_sync_module: str | None = None
     online_at: datetime | None = None
     ended_at: datetime | None = None
-    watched_since: datetime | None = (
-        None  # when it last started watching (a resume restarts it)
-    )
+    # When it last started watching (a resume restarts it).
+    watched_since: datetime | None = None
     final: dict[str, Any] | None = None  # the final health check
     entities: list[str] = field(default_factory=list)  # entity ids kept, once done
 
