@@ -63,8 +63,9 @@ EXTRAS_TIMEOUT = 30.0
 
 
 def say(message: str) -> None:
-    """Print a progress line the way scripts/setup does."""
-    print(f"==> {message}", flush=True)
+    """Print a progress line the way scripts/setup does; a closed terminal stops nothing."""
+    with contextlib.suppress(OSError):
+        print(f"==> {message}", flush=True)
 
 
 class DemoError(Exception):
@@ -293,7 +294,7 @@ class Demo:
             say(
                 "First start of Home Assistant: it creates its storage in "
                 f"{self.config_dir} and sets up its frontend and default integrations "
-                f"(about a minute; log: {log})"
+                f"(seconds to a minute; log: {log})"
             )
         else:
             say(f"Starting Home Assistant (log: {log})")
@@ -766,61 +767,67 @@ def main(argv: list[str] | None = None) -> int:
         reset(config_dir)
     first_start = not prepare_config(config_dir, args.port)
     demo = Demo(config_dir, ha_port=args.port, sim_port=args.sim_port)
-    parent = os.getppid()
     signal.signal(signal.SIGTERM, _interrupt)
-    started = time.monotonic()
     try:
-        demo.start(first_start=first_start)
-        say(
-            f"Home Assistant answers after {time.monotonic() - started:.0f} s; setting it up"
-        )
-        demo.set_up()
-        demo.wait_dashboard()
-        elapsed = time.monotonic() - started
-        login = {"username": USERNAME, "password": demo.password()}
-        if args.background:
-            ready = {
-                "url": demo.url,
-                "sim_url": demo.sim_url,
-                "config": str(config_dir),
-                **login,
-                "seconds": round(elapsed, 1),
-                "pids": {name: p.pid for name, p in demo.processes.items()},
-            }
-            print("READY " + json.dumps(ready), flush=True)
-        else:
-            print(_ready_text(demo, login, elapsed), flush=True)
-        # A test that dies without its teardown must not leave the demo running (ppid → 1).
-        while all(p.poll() is None for p in demo.processes.values()) and (
-            not args.background or os.getppid() == parent
-        ):
-            time.sleep(0.5)
+        return _run(demo, first_start=first_start, background=args.background)
     except KeyboardInterrupt:
         say("Stopping Home Assistant and the simulator")
-        return _stop(demo, 0)
+        return 0
     except (DemoError, OSError) as err:
-        print(f"scripts/develop: {err}", file=sys.stderr)
-        return _stop(demo, 1)
+        with contextlib.suppress(OSError):
+            print(f"scripts/develop: {err}", file=sys.stderr)
+        return 1
+    finally:
+        # Whatever ended the run (even a closed terminal), both processes are stopped.
+        _stop(demo)
+
+
+def _run(demo: Demo, *, first_start: bool, background: bool) -> int:
+    """Bring the demo up, say how to use it, and wait until a process or the test ends."""
+    parent = os.getppid()
+    started = time.monotonic()
+    demo.start(first_start=first_start)
+    say(
+        f"Home Assistant answers after {time.monotonic() - started:.0f} s; setting it up"
+    )
+    demo.set_up()
+    demo.wait_dashboard()
+    elapsed = time.monotonic() - started
+    login = {"username": USERNAME, "password": demo.password()}
+    if background:
+        ready = {
+            "url": demo.url,
+            "sim_url": demo.sim_url,
+            "config": str(demo.config_dir),
+            **login,
+            "seconds": round(elapsed, 1),
+            "pids": {name: p.pid for name, p in demo.processes.items()},
+        }
+        print("READY " + json.dumps(ready), flush=True)
+    else:
+        print(_ready_text(demo, login, elapsed), flush=True)
+    # A test that dies without its teardown must not leave the demo running (ppid → 1).
+    while all(p.poll() is None for p in demo.processes.values()) and (
+        not background or os.getppid() == parent
+    ):
+        time.sleep(0.5)
     stopped = [name for name, p in demo.processes.items() if p.poll() is not None]
     say(
         f"{', '.join(stopped) or 'the test'} stopped; stopping the demo "
-        f"(see {config_dir}/hass.out and {config_dir}/blinksim.log)"
+        f"(see {demo.config_dir}/hass.out and {demo.config_dir}/blinksim.log)"
     )
-    return _stop(demo, 1)
+    return 1
 
 
-def _stop(demo: Demo, status: int) -> int:
+def _stop(demo: Demo) -> None:
     """Stop both processes, ignoring further Ctrl-C meanwhile; report how they ended."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    with contextlib.suppress(KeyboardInterrupt):
-        codes = demo.stop()
-        if codes:
-            say(
-                "Stopped: "
-                + ", ".join(f"{name} (exit {code})" for name, code in codes.items())
-            )
-    return status
+    if codes := demo.stop():
+        say(
+            "Stopped: "
+            + ", ".join(f"{name} (exit {code})" for name, code in codes.items())
+        )
 
 
 if __name__ == "__main__":
