@@ -169,12 +169,12 @@ def page(tmp_path: Path) -> Iterator[Page]:
 
 
 def _screenshot(page: Page, name: str) -> None:
-    """Save what the page shows as a small PNG (a 64-colour palette) for the README."""
+    """Save what the page shows as a small PNG (a 128-colour palette) for the README."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), animations="disabled")
     with Image.open(path) as image:
-        image.convert("RGB").quantize(colors=64).save(path, optimize=True)
+        image.convert("RGB").quantize(colors=128).save(path, optimize=True)
 
 
 def _device_card(page: Page, name: str) -> Locator:
