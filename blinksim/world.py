@@ -199,6 +199,8 @@ class Device:
     fw_version: str = "10.72"
     thumbnail_ts: int = 0
     offline_at: float | None = None
+    # When it froze: offline, whatever it is configured as, until its plug cuts the power.
+    hung_at: float | None = None
 
     @property
     def kind(self) -> DeviceKind:
@@ -264,7 +266,7 @@ DEVICE_PATCH_KEYS = frozenset(
     {
         "name", "status", "enabled", "wifi", "lfr", "wifi_rssi", "lfr_rssi", "battery",
         "battery_bars", "battery_voltage", "temperature", "fw_version", "network_id",
-        "sync_module", "thumbnail",
+        "sync_module", "thumbnail", "hung",
     }
 )  # fmt: skip
 SYNC_PATCH_KEYS = frozenset(
@@ -316,6 +318,8 @@ class World:
         for device in self.devices.values():
             if device.offline_at is not None:
                 device.offline_at += shift
+            if device.hung_at is not None:
+                device.hung_at += shift
         for sync in self.sync_modules.values():
             if sync.offline_at is not None:
                 sync.offline_at += shift
@@ -579,6 +583,8 @@ class World:
         """Return when a device was last online, or None if it is online now."""
         now = self.now() if now is None else now
         seen = self._last_seen(device.serial, device.offline_at, now)
+        if (hung := self._hung_since(device, now)) is not None:
+            seen = hung if seen is None else min(seen, hung)
         if device.kind == "camera":
             # Battery cameras reach the cloud through their Sync Module over LFR.
             sync = self.sync_module_for(device.network_id)
@@ -586,6 +592,20 @@ class World:
             if sync_seen is not None:
                 seen = sync_seen if seen is None else min(seen, sync_seen)
         return seen
+
+    def _hung_since(self, device: Device, now: float) -> float | None:
+        """Return when a hung device froze, or None once its plug has power-cycled it since."""
+        if device.hung_at is None:
+            return None
+        plug = self.plug_for(device.serial)
+        if (
+            plug is not None
+            and plug.off_at is not None
+            and plug.off_at >= device.hung_at
+            and plug.powered(now)
+        ):
+            return None
+        return device.hung_at
 
     def device_online(self, device: Device, now: float | None = None) -> bool:
         """Return whether a device is online."""
@@ -646,6 +666,11 @@ class World:
             device.fw_version = _text(str(changes["fw_version"]), "fw_version")
         if changes.get("thumbnail"):
             device.thumbnail_ts = self._new_thumbnail_ts(device)
+        if "hung" in changes:
+            if not _flag(changes["hung"], "hung"):
+                device.hung_at = None
+            elif self._hung_since(device, now) is None:
+                device.hung_at = now
         return self.device_state(device)
 
     def _patch_sync(
@@ -807,6 +832,7 @@ class World:
             "network_id": device.network_id,
             "status": "online" if last_seen is None else "offline",
             "configured_status": device.status,
+            "hung": self._hung_since(device, now) is not None,
             "last_seen": self.iso(now if last_seen is None else last_seen),
             "enabled": device.enabled,
             "power": device.power,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Mapping
 import contextlib
 from dataclasses import dataclass, field
 import importlib.metadata
@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import time
+from types import FrameType
 from typing import Any
 import urllib.error
 import urllib.parse
@@ -26,17 +27,25 @@ import urllib.request
 import aiohttp
 
 ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = ROOT / ".venv" / "bin"
 DOMAIN = "blink_health"
 HOST = "127.0.0.1"
 # What the repository tracks in config/; everything else there is runtime state (--reset removes it).
 TRACKED = frozenset({"configuration.yaml", "dashboards"})
 LOGIN_FILE = "demo_login.json"
+OPTIONS_FILE = "demo_options.json"
 USERNAME = "demo"
-# Which demo sensors Blink Health compares with Blink's internet requirements (Options → settings).
-INTERNET_SENSORS = {
+# The demo's story: the Hall Mini has hung. It is on a smart plug, so its repair issue can
+# power-cycle it back; the Workshop camera (battery, no plug) stays offline.
+HUNG_DEVICE = "G8T30000000001"
+# Options → settings: the internet sensors Blink Health compares with Blink's requirements; a
+# poll a minute (the fastest allowed) and no offline grace, so what a person changes in the
+# simulator shows within a minute and the hung Mini's issue is there at once (battery cameras
+# keep their own 30 minutes).
+SETTINGS = {
     "download_sensor": "sensor.internet_download_speed",
+    "offline_grace_minutes": 0,
     "ping_sensor": "sensor.internet_ping",
+    "scan_interval": 60,
 }
 # The switch configuration.yaml defines for each of the simulator's plugs.
 PLUG_SWITCHES = {
@@ -49,11 +58,14 @@ ONBOARDING_EXTRAS = frozenset(
 )
 # Integrations configuration.yaml sets up besides the ones Home Assistant always loads.
 CONFIGURED = ("lovelace", "rest", "rest_command", "template")
+# How long onboarding's own integrations may take to appear before the demo stops waiting.
+EXTRAS_TIMEOUT = 30.0
 
 
 def say(message: str) -> None:
-    """Print a progress line the way scripts/setup does."""
-    print(f"==> {message}", flush=True)
+    """Print a progress line the way scripts/setup does; a closed terminal stops nothing."""
+    with contextlib.suppress(OSError):
+        print(f"==> {message}", flush=True)
 
 
 class DemoError(Exception):
@@ -111,26 +123,42 @@ def _reachable(url: str) -> bool:
         return False
 
 
-def _requirements(components: Iterator[str] | tuple[str, ...]) -> list[str]:
-    """Return the pinned requirements of the given integrations and everything they depend on."""
-    from homeassistant import bootstrap  # noqa: PLC0415 - only the venv's Python has it
-
-    base = Path(bootstrap.__file__).parent / "components"
+def _manifest_requirements(manifests: Path, domains: Iterable[str]) -> set[str]:
+    """Return the requirements of the integrations under manifests and of their dependencies."""
     seen: set[str] = set()
-    todo = [*components]
-    requirements: list[str] = []
+    todo = list(domains)
+    requirements: set[str] = set()
     while todo:
         name = todo.pop()
-        if name in seen or not (manifest := base / name / "manifest.json").exists():
+        if (
+            name in seen
+            or not (manifest := manifests / name / "manifest.json").exists()
+        ):
             continue
         seen.add(name)
         data = json.loads(manifest.read_text())
-        requirements.extend(data.get("requirements", []))
+        requirements.update(data.get("requirements", []))
         todo.extend(data.get("dependencies", []))
-    return sorted(set(requirements))
+    return requirements
 
 
-def _missing(requirements: list[str]) -> list[str]:
+def required_packages() -> list[str]:
+    """Return every package the demo's Home Assistant imports, as its manifests pin them.
+
+    Home Assistant would pip-install these itself on its first start (it runs with --skip-pip
+    here), so requirements_test.txt pins them and scripts/setup installs them up front.
+    """
+    from homeassistant import bootstrap  # noqa: PLC0415 - only the venv's Python has it
+
+    core = _manifest_requirements(
+        Path(bootstrap.__file__).parent / "components",
+        (*sorted(bootstrap.DEFAULT_INTEGRATIONS), *CONFIGURED, *ONBOARDING_EXTRAS),
+    )
+    ours = _manifest_requirements(ROOT / "custom_components", (DOMAIN,))
+    return sorted(core | ours, key=str.lower)
+
+
+def missing_packages(requirements: Iterable[str]) -> list[str]:
     """Return the requirements whose exact version is not installed in this Python."""
     missing = []
     for requirement in requirements:
@@ -145,52 +173,43 @@ def _missing(requirements: list[str]) -> list[str]:
     return missing
 
 
-def ensure_packages(config_dir: Path) -> list[str]:
-    """Install what Home Assistant installs on its first start, saying so; return what failed.
+def prepare_config(config_dir: Path, port: int) -> bool:
+    """Fill a config folder from the repository's YAML; return whether it was set up before.
 
-    Home Assistant would do this itself while the frontend stays dark; doing it first shows
-    progress. A package that cannot be installed here (no wheel for this Python, and no headers
-    to build one) only disables the integration that needs it; none of those is in the demo.
+    Home Assistant keeps its port in storage after the first start (the http YAML section is
+    deprecated), so a later --port is written there before it starts.
     """
-    from homeassistant import bootstrap  # noqa: PLC0415 - only the venv's Python has it
-
-    wanted = (*sorted(bootstrap.DEFAULT_INTEGRATIONS), *CONFIGURED)
-    # Packages that failed on an earlier run are not tried on every start.
-    known = config_dir / "demo_packages.json"
-    failed_before = json.loads(known.read_text()) if known.exists() else []
-    missing = [r for r in _missing(_requirements(wanted)) if r not in failed_before]
-    if not missing:
-        return [r.partition("==")[0] for r in failed_before]
-    say(
-        "Installing the packages Home Assistant needs for its frontend and the demo, once: "
-        + ", ".join(missing)
-    )
-    started = time.monotonic()
-    uv = VENV_BIN / "uv"
-    command = (
-        [str(uv), "pip", "install", "--quiet", "--python", sys.executable]
-        if uv.exists()
-        else [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-        ]
-    )
-    if subprocess.run(
-        [*command, *missing], check=False, capture_output=True
-    ).returncode:
-        for requirement in missing:
-            subprocess.run([*command, requirement], check=False, capture_output=True)
-    if failed := _missing(missing):
-        say(
-            f"Could not install {', '.join(failed)} here; Home Assistant skips what needs them"
-        )
-    known.write_text(json.dumps(failed_before + failed) + "\n")
-    say(f"Packages installed in {time.monotonic() - started:.0f} s")
-    return [r.partition("==")[0] for r in failed_before + failed]
+    config_dir.mkdir(parents=True, exist_ok=True)
+    if config_dir != ROOT / "config":
+        for name in sorted(TRACKED):
+            source, target = ROOT / "config" / name, config_dir / name
+            if not target.exists():
+                if source.is_dir():
+                    shutil.copytree(source, target)
+                else:
+                    shutil.copy2(source, target)
+    links = {
+        config_dir / "custom_components" / DOMAIN: ROOT / "custom_components" / DOMAIN,
+        config_dir / "blueprints" / "automation" / DOMAIN: ROOT
+        / "blueprints"
+        / "automation"
+        / DOMAIN,
+    }
+    for link, target in links.items():
+        if link.is_symlink() or link.exists():
+            continue
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(os.path.relpath(target, link.parent))
+    http = config_dir / ".storage" / "http"
+    if not http.exists():
+        return (config_dir / ".storage").exists()
+    stored = json.loads(http.read_text())
+    stable = stored["data"].get("stable") or {}
+    if stable.get("server_port") != port:
+        stable["server_port"] = port
+        stored["data"]["stable"] = stable
+        http.write_text(json.dumps(stored, indent=2))
+    return True
 
 
 def reset(config_dir: Path) -> None:
@@ -204,22 +223,6 @@ def reset(config_dir: Path) -> None:
             item.unlink()
 
 
-def link_integration(config_dir: Path) -> None:
-    """Make the repository's integration and blueprints visible to this config folder."""
-    links = {
-        config_dir / "custom_components" / DOMAIN: ROOT / "custom_components" / DOMAIN,
-        config_dir / "blueprints" / "automation" / DOMAIN: ROOT
-        / "blueprints"
-        / "automation"
-        / DOMAIN,
-    }
-    for link, target in links.items():
-        if not target.exists() or link.is_symlink() or link.exists():
-            continue
-        link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to(os.path.relpath(target, link.parent))
-
-
 @dataclass
 class Demo:
     """The two processes and Home Assistant's setup through its public HTTP APIs."""
@@ -227,8 +230,6 @@ class Demo:
     config_dir: Path
     ha_port: int = 8123
     sim_port: int = 8089
-    quiet: bool = False
-    skip_packages: list[str] = field(default_factory=list)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     token: str = ""
 
@@ -247,62 +248,56 @@ class Demo:
         """Return the OAuth client id Home Assistant's auth expects (the frontend's URL)."""
         return f"{self.url}/"
 
-    def log(self, message: str) -> None:
-        """Print progress unless quiet."""
-        if not self.quiet:
-            say(message)
-
     # Processes
 
-    def start(self, timeout: float = 900) -> None:
+    def start(self, *, first_start: bool, timeout: float = 600) -> None:
         """Start the simulator and Home Assistant and wait until both answer."""
-        link_integration(self.config_dir)
         env = {
             **os.environ,
             "BLINK_HEALTH_CLOUD_URL": self.sim_url,
-            # Home Assistant's port until the UI changes it (the http YAML section is deprecated).
+            # Home Assistant's port on its first start; prepare_config() keeps it for later ones.
             "SETUP_PORT": str(self.ha_port),
             "BLINK_DEMO_STATE_URL": f"{self.sim_url}/_sim/state",
             "BLINK_DEMO_PLUG_URL": self.sim_url + "/_sim/plugs/{{ plug_id }}",
         }
         for name, port in (
-            ("simulator", self.sim_port),
+            ("the simulator", self.sim_port),
             ("Home Assistant", self.ha_port),
         ):
             if _reachable(f"http://{HOST}:{port}/"):
-                raise DemoError(f"port {port} ({name}) is already in use")
-        sim_log = (self.config_dir / "blinksim.log").open("wb")
-        self.processes["blinksim"] = subprocess.Popen(
+                raise DemoError(
+                    f"port {port} (for {name}) is already in use; choose others with "
+                    "--port and --sim-port"
+                )
+        self.processes["blinksim"] = self._spawn(
             [
-                sys.executable,
                 *("-m", "blinksim", "--scenario", "demo"),
                 *("--host", HOST, "--port", str(self.sim_port)),
             ],
-            cwd=ROOT,
-            env=env,
-            stdout=sim_log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            "blinksim.log",
+            env,
         )
         self._wait("the simulator", (f"{self.sim_url}/_sim/state",), 30)
-        self.log(f"Simulator (demo scenario) at {self.sim_url}")
-        hass_log = (self.config_dir / "hass.out").open("wb")
-        self.processes["hass"] = subprocess.Popen(
-            [str(VENV_BIN / "hass"), "-c", str(self.config_dir)]
-            + (
-                ["--skip-pip-packages", ",".join(self.skip_packages)]
-                if self.skip_packages
-                else []
-            ),
-            cwd=ROOT,
-            env=env,
-            stdout=hass_log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+        _http("POST", f"{self.sim_url}/_sim/devices/{HUNG_DEVICE}", {"hung": True})
+        say(
+            f"Simulator (demo scenario) at {self.sim_url}: 9 Blink devices, the Hall Mini has hung"
         )
-        self.log(
-            f"Starting Home Assistant (log: {self.config_dir / 'home-assistant.log'})"
+        # --skip-pip: everything it needs is pinned in requirements_test.txt (scripts/setup);
+        # nothing is installed behind the user's back while the page stays dark.
+        self.processes["hass"] = self._spawn(
+            ["-m", "homeassistant", "-c", str(self.config_dir), "--skip-pip"],
+            "hass.out",
+            env,
         )
+        log = self.config_dir / "home-assistant.log"
+        if first_start:
+            say(
+                "First start of Home Assistant: it creates its storage in "
+                f"{self.config_dir} and sets up its frontend and default integrations "
+                f"(seconds to a minute; log: {log})"
+            )
+        else:
+            say(f"Starting Home Assistant (log: {log})")
         # Both answer without a login once the frontend is set up: the first before onboarding,
         # the second after it.
         self._wait(
@@ -310,6 +305,20 @@ class Demo:
             (f"{self.url}/api/onboarding", f"{self.url}/auth/providers"),
             timeout,
         )
+
+    def _spawn(
+        self, args: list[str], log_name: str, env: Mapping[str, str]
+    ) -> subprocess.Popen[bytes]:
+        """Start a Python child in its own session (Ctrl-C reaches only this script)."""
+        with (self.config_dir / log_name).open("wb") as log:
+            return subprocess.Popen(
+                [sys.executable, *args],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
     def _wait(self, name: str, urls: tuple[str, ...], timeout: float) -> None:
         """Poll until one of urls answers, a process exits or timeout passes; report progress."""
@@ -327,9 +336,9 @@ class Demo:
                 raise DemoError(
                     f"{name} did not answer at {' or '.join(urls)} within {timeout:.0f} s"
                 )
-            if now - last_note >= 15:
+            if now - last_note >= 10:
                 last_note = now
-                self.log(
+                say(
                     f"  still waiting for {name} ({now - started:.0f} s): {self._last_log_line()}"
                 )
             time.sleep(0.5)
@@ -344,18 +353,21 @@ class Demo:
                 return lines[-1][:160]
         return "starting up"
 
-    def stop(self, timeout: float = 60) -> None:
-        """Stop Home Assistant and the simulator cleanly (SIGTERM, then SIGKILL after timeout)."""
-        for process in reversed(list(self.processes.values())):
+    def stop(self, timeout: float = 60) -> dict[str, int]:
+        """Stop Home Assistant, then the simulator (SIGTERM, SIGKILL after timeout); return exit codes."""
+        codes: dict[str, int] = {}
+        for name in ("hass", "blinksim"):
+            if (process := self.processes.get(name)) is None:
+                continue
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
-        for process in self.processes.values():
             try:
-                process.wait(timeout)
+                codes[name] = process.wait(timeout)
             except subprocess.TimeoutExpired:
                 process.kill()
-                process.wait()
+                codes[name] = process.wait()
         self.processes.clear()
+        return codes
 
     # Home Assistant setup, through the same HTTP APIs the frontend uses
 
@@ -385,19 +397,20 @@ class Demo:
                 raise
             steps = {}  # Home Assistant no longer serves the onboarding API once it is done.
         if steps and not steps.get("user"):
+            say(f"First run: onboarding Home Assistant (user '{USERNAME}')")
             self.token = self._onboard()
         else:
             self.token = self._log_in()
-            if steps:
-                self._finish_onboarding(steps)
-        self._remove_onboarding_extras()
+        onboarded_now = bool(steps) and not steps.get("core_config")
+        if steps:
+            self._finish_onboarding(steps)
+        self._remove_onboarding_extras(wait=onboarded_now)
         entry_id = self._ensure_entry()
         self._wait_loaded(entry_id)
         self._ensure_options(entry_id)
 
     def _onboard(self) -> str:
-        """Create the demo user and finish onboarding; return an access token."""
-        self.log("First run: onboarding Home Assistant (user 'demo')")
+        """Create the demo user; return an access token."""
         result = _http(
             "POST",
             f"{self.url}/api/onboarding/users",
@@ -409,10 +422,7 @@ class Demo:
                 "language": "en",
             },
         )
-        token = self._token(result["auth_code"])
-        self.token = token
-        self._finish_onboarding({"user": True})
-        return token
+        return self._token(result["auth_code"])
 
     def _finish_onboarding(self, steps: Mapping[str, bool]) -> None:
         """Complete the onboarding steps still open (core config, analytics, integrations)."""
@@ -478,12 +488,13 @@ class Demo:
         """Return the simulated Blink account (email, password, PIN) from the control API."""
         return dict(_http("GET", f"{self.sim_url}/_sim/state")["account"])
 
-    def _entries(self) -> list[dict[str, Any]]:
-        """Return Blink Health's config entries."""
+    def _entries(self, domain: str | None = DOMAIN) -> list[dict[str, Any]]:
+        """Return the config entries of a domain (all of them for None)."""
+        query = f"?domain={domain}" if domain else ""
         return list(
             _http(
                 "GET",
-                f"{self.url}/api/config/config_entries/entry?domain={DOMAIN}",
+                f"{self.url}/api/config/config_entries/entry{query}",
                 token=self.token,
             )
         )
@@ -491,12 +502,10 @@ class Demo:
     def _run_flow(self, base: str, flow: dict[str, Any]) -> dict[str, Any]:
         """Answer Blink Health's sign-in steps (credentials, then the 2FA PIN) until the flow ends."""
         account = self.sim_account()
+        credentials = {"username": account["email"], "password": account["password"]}
         answers = {
-            "user": {"username": account["email"], "password": account["password"]},
-            "reauth_confirm": {
-                "username": account["email"],
-                "password": account["password"],
-            },
+            "user": credentials,
+            "reauth_confirm": credentials,
             "2fa": {"pin": account["pin"]},
         }
         for _ in range(5):
@@ -532,25 +541,37 @@ class Demo:
 
         return asyncio.run(run())
 
-    def _remove_onboarding_extras(self) -> None:
-        """Delete the entries onboarding adds that need the internet (weather, radio, TTS)."""
-        for entry in _http(
-            "GET", f"{self.url}/api/config/config_entries/entry", token=self.token
-        ):
-            if entry["domain"] in ONBOARDING_EXTRAS:
-                _http(
-                    "DELETE",
-                    f"{self.url}/api/config/config_entries/entry/{entry['entry_id']}",
-                    token=self.token,
-                )
+    def _remove_onboarding_extras(self, *, wait: bool) -> None:
+        """Delete the entries onboarding adds that need the internet (weather, radio, TTS).
+
+        Onboarding creates them in background tasks after its core_config step: on that run,
+        wait until each has appeared; later runs only sweep up what an interrupted run left.
+        """
+        removed: set[str] = set()
+        deadline = time.monotonic() + (EXTRAS_TIMEOUT if wait else 0)
+        while True:
+            for entry in self._entries(None):
+                if entry["domain"] in ONBOARDING_EXTRAS:
+                    _http(
+                        "DELETE",
+                        f"{self.url}/api/config/config_entries/entry/{entry['entry_id']}",
+                        token=self.token,
+                    )
+                    removed.add(entry["domain"])
+            if removed >= ONBOARDING_EXTRAS or time.monotonic() >= deadline:
+                break
+            time.sleep(0.5)
+        if removed:
+            say(
+                "Removed what onboarding adds that needs the internet: "
+                + ", ".join(sorted(removed))
+            )
 
     def _ensure_entry(self) -> str:
         """Add Blink Health through the config flow, or finish its reauth; return the entry id."""
         base = f"{self.url}/api/config/config_entries/flow"
         if not (entries := self._entries()):
-            self.log(
-                "Adding Blink Health (the simulator's demo account, with its 2FA PIN)"
-            )
+            say("Adding Blink Health (the simulator's demo account, with its 2FA PIN)")
             flow = _http("POST", base, {"handler": DOMAIN}, token=self.token)
             result = self._run_flow(base, flow)
             if result["type"] != "create_entry":
@@ -560,17 +581,14 @@ class Demo:
         # Blink Health asks to sign in again: answer that the way a person would.
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            entry = self._entries()[0]
-            if entry["state"] == "loaded":
+            if self._entries()[0]["state"] == "loaded":
                 break
             for flow in self._ws({"type": "config_entries/flow/progress"}):
                 if (
                     flow["handler"] == DOMAIN
                     and flow["context"].get("source") == "reauth"
                 ):
-                    self.log(
-                        "Signing Blink Health in to the fresh simulator again (reauth)"
-                    )
+                    say("Signing Blink Health in to the fresh simulator again (reauth)")
                     self._run_flow(
                         base,
                         _http("GET", f"{base}/{flow['flow_id']}", token=self.token),
@@ -611,21 +629,19 @@ class Demo:
     def _ensure_options(self, entry_id: str) -> None:
         """Point Blink Health at the demo's internet sensors and map the plugs (once)."""
         state = self._options_state()
-        if state.get("settings_done") and state.get("plugs_done"):
-            return
         if not state.get("settings_done") and (
             opened := self._options_step(entry_id, "settings")
         ):
             url, form = opened
-            answer = _defaults(form)
-            answer.update(INTERNET_SENSORS)
+            answer = {**_defaults(form), **SETTINGS}
             result = _http("POST", url, answer, token=self.token)
             if result["type"] != "create_entry":
                 raise DemoError(
                     f"Blink Health's settings refused: {result.get('errors')}"
                 )
-            self.log(
-                "Options: the demo's download-speed and ping sensors are compared with Blink's needs"
+            say(
+                "Options: the demo's download-speed and ping sensors are compared with "
+                "Blink's needs; a poll a minute, no offline grace period"
             )
             state["settings_done"] = True
             self._wait_loaded(entry_id)
@@ -633,32 +649,34 @@ class Demo:
             opened := self._options_step(entry_id, "plugs")
         ):
             url, form = opened
-            plugs = _http("GET", f"{self.sim_url}/_sim/state")["plugs"]
-            answer = _defaults(form)
-            for field_ in form["data_schema"]:
-                match = re.search(r"\((\w+)\)$", field_["name"])
-                for plug_id, plug in plugs.items():
-                    if (
-                        match
-                        and match.group(1) in plug["devices"]
-                        and plug_id in PLUG_SWITCHES
-                    ):
-                        answer[field_["name"]] = PLUG_SWITCHES[plug_id]
+            answer = {**_defaults(form), **self.plug_answers(form)}
             result = _http("POST", url, answer, token=self.token)
             if result["type"] != "create_entry":
                 raise DemoError(
                     f"Blink Health's smart plug options refused: {result.get('errors')}"
                 )
-            self.log(
+            say(
                 "Options: the demo's plug switches feed the Garage Sync Module and the Hall Mini"
             )
             state["plugs_done"] = True
             self._wait_loaded(entry_id)
-        (self.config_dir / "demo_options.json").write_text(json.dumps(state) + "\n")
+        (self.config_dir / OPTIONS_FILE).write_text(json.dumps(state) + "\n")
+
+    def plug_answers(self, form: Mapping[str, Any]) -> dict[str, str]:
+        """Return the plugs step's answer: each device field "Name (serial)" → its plug's switch."""
+        plugs = _http("GET", f"{self.sim_url}/_sim/state")["plugs"]
+        answers: dict[str, str] = {}
+        for field_ in form["data_schema"]:
+            if not (match := re.search(r"\((\w+)\)$", field_["name"])):
+                continue
+            for plug_id, plug in plugs.items():
+                if match.group(1) in plug["devices"] and plug_id in PLUG_SWITCHES:
+                    answers[field_["name"]] = PLUG_SWITCHES[plug_id]
+        return answers
 
     def _options_state(self) -> dict[str, Any]:
         """Return which option pages the demo has already filled in on an earlier run."""
-        path = self.config_dir / "demo_options.json"
+        path = self.config_dir / OPTIONS_FILE
         return dict(json.loads(path.read_text())) if path.exists() else {}
 
     def wait_dashboard(self, timeout: float = 60) -> None:
@@ -683,85 +701,133 @@ def _defaults(form: Mapping[str, Any]) -> dict[str, Any]:
     return answer
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the demo until Ctrl-C (or SIGTERM); with --background print a READY line for tests."""
-    parser = argparse.ArgumentParser(prog="scripts/develop", description=__doc__)
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """Turn SIGTERM (a test's teardown, a service manager) into the same path as Ctrl-C."""
+    raise KeyboardInterrupt
+
+
+def _parser() -> argparse.ArgumentParser:
+    """Return the command line of scripts/develop."""
+    parser = argparse.ArgumentParser(
+        prog="scripts/develop",
+        description="Run blinksim (demo scenario) and Home Assistant with Blink Health set up.",
+    )
     parser.add_argument(
         "--reset", action="store_true", help="start from a fresh Home Assistant"
     )
     parser.add_argument(
-        "--config", type=Path, default=ROOT / "config", help="config folder"
+        "--config",
+        type=Path,
+        default=ROOT / "config",
+        help="config folder (default: config/; another one is filled from it)",
     )
-    parser.add_argument("--port", type=int, default=8123, help="Home Assistant's port")
     parser.add_argument(
-        "--sim-port", type=int, default=8089, help="the simulator's port"
+        "--port", type=int, default=8123, help="Home Assistant's port (8123)"
+    )
+    parser.add_argument(
+        "--sim-port", type=int, default=8089, help="the simulator's port (8089)"
     )
     parser.add_argument(
         "--background",
         action="store_true",
-        help="print one JSON line starting with READY when set up (for tests), then keep running",
+        help="print one line 'READY {json}' when set up (for tests), then keep running",
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def _ready_text(demo: Demo, login: Mapping[str, str], elapsed: float) -> str:
+    """Return what a person reads once the demo is up."""
+    url = f"http://localhost:{demo.ha_port}"
+    plug = f"{demo.sim_url}/_sim/plugs/plug-garage-sync"
+    return (
+        f"\nBlink Health demo ready in {elapsed:.0f} s\n"
+        f"  open:      {url}/blink-health\n"
+        f"  login:     {login['username']} / {login['password']}\n"
+        "  try:       Settings → Repairs → “Hall Mini is offline” → Power-cycle it\n"
+        f"  simulator: {demo.sim_url}/_sim/state  (to switch the Garage Sync Module's plug off:\n"
+        f"             curl -X POST -d '{{\"on\": false}}' {plug})\n"
+        f"  logs:      {demo.config_dir / 'home-assistant.log'}\n"
+        "Ctrl-C stops both; a re-run keeps this state; --reset starts fresh."
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the demo until Ctrl-C (or SIGTERM); with --background print a READY line for tests."""
+    args = _parser().parse_args(argv)
     config_dir: Path = args.config.resolve()
-    if args.reset:
+    if missing := missing_packages(required_packages()):
+        print(
+            "scripts/develop: Home Assistant needs packages that are not installed: "
+            f"{', '.join(missing)}. Pin them in requirements_test.txt and run scripts/setup.",
+            file=sys.stderr,
+        )
+        return 1
+    if args.reset and config_dir.exists():
         say(f"--reset: removing Home Assistant's state from {config_dir}")
         reset(config_dir)
+    first_start = not prepare_config(config_dir, args.port)
+    demo = Demo(config_dir, ha_port=args.port, sim_port=args.sim_port)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
-        skip = ensure_packages(config_dir)
-    except OSError as err:
-        print(f"scripts/develop: could not install packages: {err}", file=sys.stderr)
-        return 1
-    demo = Demo(
-        config_dir, ha_port=args.port, sim_port=args.sim_port, skip_packages=skip
-    )
-    # SIGTERM (the test's teardown, a service manager) stops as cleanly as Ctrl-C.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    started = time.monotonic()
-    try:
-        demo.start()
-        say(
-            f"Home Assistant answers after {time.monotonic() - started:.0f} s; setting it up"
-        )
-        demo.set_up()
-        demo.wait_dashboard()
-        elapsed = time.monotonic() - started
-        login = {"username": USERNAME, "password": demo.password()}
-        url = f"http://localhost:{args.port}"
-        if args.background:
-            ready = {
-                "url": demo.url,
-                "sim_url": demo.sim_url,
-                **login,
-                "seconds": elapsed,
-            }
-            ready["pids"] = {name: p.pid for name, p in demo.processes.items()}
-            print("READY " + json.dumps(ready), flush=True)
-        else:
-            print(
-                f"\nBlink Health demo ready in {elapsed:.0f} s\n"
-                f"  open:      {url}/blink-health  (Settings → Repairs shows the issues)\n"
-                f"  login:     {login['username']} / {login['password']}\n"
-                f"  simulator: {demo.sim_url}/_sim/state  (e.g. switch a plug off:\n"
-                f"             curl -X POST -d '{{\"on\": false}}' {demo.sim_url}/_sim/plugs/plug-hall-mini)\n"
-                f"  logs:      {config_dir}/home-assistant.log\n"
-                "Ctrl-C stops both; a re-run keeps this state; --reset starts fresh.",
-                flush=True,
-            )
-        while all(p.poll() is None for p in demo.processes.values()):
-            time.sleep(0.5)
+        return _run(demo, first_start=first_start, background=args.background)
     except KeyboardInterrupt:
         say("Stopping Home Assistant and the simulator")
         return 0
-    except (DemoError, urllib.error.URLError, subprocess.CalledProcessError) as err:
-        print(f"scripts/develop: {err}", file=sys.stderr)
-        return 1
-    else:
-        failed = [name for name, p in demo.processes.items() if p.poll() is not None]
-        say(f"{', '.join(failed)} stopped; stopping the demo")
+    except (DemoError, OSError) as err:
+        with contextlib.suppress(OSError):
+            print(f"scripts/develop: {err}", file=sys.stderr)
         return 1
     finally:
-        with contextlib.suppress(KeyboardInterrupt):
-            demo.stop()
+        # Whatever ended the run (even a closed terminal), both processes are stopped.
+        _stop(demo)
+
+
+def _run(demo: Demo, *, first_start: bool, background: bool) -> int:
+    """Bring the demo up, say how to use it, and wait until a process or the test ends."""
+    parent = os.getppid()
+    started = time.monotonic()
+    demo.start(first_start=first_start)
+    say(
+        f"Home Assistant answers after {time.monotonic() - started:.0f} s; setting it up"
+    )
+    demo.set_up()
+    demo.wait_dashboard()
+    elapsed = time.monotonic() - started
+    login = {"username": USERNAME, "password": demo.password()}
+    if background:
+        ready = {
+            "url": demo.url,
+            "sim_url": demo.sim_url,
+            "config": str(demo.config_dir),
+            **login,
+            "seconds": round(elapsed, 1),
+            "pids": {name: p.pid for name, p in demo.processes.items()},
+        }
+        print("READY " + json.dumps(ready), flush=True)
+    else:
+        print(_ready_text(demo, login, elapsed), flush=True)
+    # A test that dies without its teardown must not leave the demo running (ppid → 1).
+    while all(p.poll() is None for p in demo.processes.values()) and (
+        not background or os.getppid() == parent
+    ):
+        time.sleep(0.5)
+    stopped = [name for name, p in demo.processes.items() if p.poll() is not None]
+    say(
+        f"{', '.join(stopped) or 'the test'} stopped; stopping the demo "
+        f"(see {demo.config_dir}/hass.out and {demo.config_dir}/blinksim.log)"
+    )
+    return 1
+
+
+def _stop(demo: Demo) -> None:
+    """Stop both processes, ignoring further Ctrl-C meanwhile; report how they ended."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if codes := demo.stop():
+        say(
+            "Stopped: "
+            + ", ".join(f"{name} (exit {code})" for name, code in codes.items())
+        )
 
 
 if __name__ == "__main__":

@@ -72,6 +72,21 @@ async def test_plug_power_cycle_with_boot_delay(
     assert demo.homescreen_device("owls", HALL_MINI)["updated_at"] > off_since
 
 
+async def test_hung_mini_comes_back_after_a_power_cycle(
+    demo: BlinkClient, clock: ManualClock
+) -> None:
+    """A hung Mini reports offline to blinkpy until its plug is cycled and it has booted."""
+    demo.sim.patch_device(HALL_MINI, hung=True)
+    await demo.refresh()
+    assert demo.blink.cameras["Hall Mini"].online is False
+    demo.sim.set_plug("plug-hall-mini", on=False)
+    clock.advance(10)
+    demo.sim.set_plug("plug-hall-mini", on=True)
+    clock.advance(20)
+    await demo.refresh()
+    assert demo.blink.cameras["Hall Mini"].online is True
+
+
 async def test_sync_module_plug_takes_its_cameras_offline(
     demo: BlinkClient, clock: ManualClock
 ) -> None:

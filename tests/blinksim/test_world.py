@@ -122,6 +122,48 @@ def test_offline_at_start_and_plug_off_at_start() -> None:
     assert world.plugs["p"].boot_remaining(clock()) == 0
 
 
+def test_hung_until_its_plug_cycles_it() -> None:
+    """A hung device stays offline whatever its status, until its plug is switched off and on."""
+    clock = ManualClock(1000)
+    world = World.from_scenario("demo", clock=clock)
+    mini = world.devices["G8T30000000001"]
+    state = world.patch_device(mini.serial, {"hung": True})
+    assert state["hung"] is True and state["status"] == "offline"
+    assert state["configured_status"] == "online"
+    world.set_plug("plug-hall-mini", on=True)  # already on: no power cut, still hung
+    clock.advance(60)
+    assert world.device_last_seen(mini) == 1000
+    world.patch_device(mini.serial, {"status": "offline"})
+    world.patch_device(
+        mini.serial, {"status": "online"}
+    )  # a status change does not cure it
+    assert world.device_online(mini) is False
+    world.set_plug("plug-hall-mini", on=False)
+    clock.advance(10)
+    world.set_plug("plug-hall-mini", on=True)
+    clock.advance(19)
+    assert (
+        world.device_last_seen(mini) == 1000
+    )  # still booting: last seen when it froze
+    world.use_clock(later := ManualClock(5000))
+    later.advance(1)
+    assert world.device_state(mini)["hung"] is False and world.device_online(mini)
+    world.patch_device(mini.serial, {"hung": True})  # hangs again, long after the cycle
+    assert world.device_last_seen(mini) == 5001
+    world.patch_device(mini.serial, {"hung": False})
+    assert world.device_online(mini)
+    front_yard = world.devices[
+        "G8T20000000001"
+    ]  # a battery camera: no plug, hung for good
+    world.patch_device(front_yard.serial, {"hung": True})
+    world.use_clock(ManualClock(9000))
+    assert (
+        world.device_last_seen(front_yard) == 9000
+    )  # the clock switch keeps it in place
+    with pytest.raises(ScenarioError, match="hung must be true or false"):
+        world.patch_device(front_yard.serial, {"hung": "yes"})
+
+
 def test_use_clock_keeps_wall_time_and_timers() -> None:
     """Switching clocks keeps wall time and pending boots where they were."""
     first = ManualClock(100)

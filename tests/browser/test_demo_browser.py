@@ -1,0 +1,232 @@
+"""End to end in headless Chromium: the demo a newcomer runs, used the way a person uses it.
+
+scripts/demo.py starts the simulator and Home Assistant on free ports with a throwaway config
+folder; Playwright drives Debian's chromium (never a browser of its own) through the login, the
+Blink Health dashboard, Settings → Repairs and the offline Hall Mini's fix flow, which
+power-cycles it through its smart plug. Screenshots go to docs/screenshots/ for the README.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+import json
+import os
+from pathlib import Path
+import re
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+import time
+from typing import Any
+import urllib.request
+
+from PIL import Image
+from playwright.sync_api import Locator, Page, expect, sync_playwright
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
+
+ROOT = Path(__file__).parents[2]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = Path(os.environ.get("BLINK_HEALTH_CHROMIUM", "/usr/bin/chromium"))
+# The machine's network is closed: without these Chromium keeps calling Google's hosts.
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+HUNG = "G8T30000000001"  # scripts/demo.py hangs the Hall Mini, which is on a smart plug
+READY_TIMEOUT = 300.0
+# A power cycle: 10 s off, 20 s boot, then the next 15-second poll sees it online.
+FIX_TIMEOUT_MS = 180_000
+
+if not CHROMIUM.exists():
+    pytest.skip(
+        f"no Chromium at {CHROMIUM}: install Debian's chromium package "
+        "(apt-get install --no-install-recommends chromium; scripts/setup does it when it "
+        "may) or point BLINK_HEALTH_CHROMIUM at a Chromium",
+        allow_module_level=True,
+    )
+
+
+def _free_port() -> int:
+    """Return a TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get(url: str) -> Any:
+    """Return the JSON a GET of url answers (the simulator's control API)."""
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback only
+        return json.loads(response.read())
+
+
+class DemoProcess:
+    """scripts/demo.py --background, read until its READY line."""
+
+    def __init__(self, config: Path) -> None:
+        """Start the demo on free ports; its processes keep out of this test's coverage."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("COV")}
+        self.config = config
+        self.lines: list[str] = []
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "scripts" / "demo.py"),
+                "--background",
+                *("--config", str(config)),
+                *("--port", str(_free_port())),
+                *("--sim-port", str(_free_port())),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+    def ready(self, timeout: float) -> dict[str, Any]:
+        """Return the READY line's data; fail with what the demo said if it never comes."""
+        assert self.process.stdout is not None
+        deadline = time.monotonic() + timeout
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.process.stdout, selectors.EVENT_READ)
+            while (left := deadline - time.monotonic()) > 0:
+                if not selector.select(left):
+                    continue
+                if not (line := self.process.stdout.readline()):
+                    break
+                self.lines.append(line.rstrip())
+                if line.startswith("READY "):
+                    return dict(json.loads(line.removeprefix("READY ")))
+        pytest.fail(
+            "scripts/demo.py did not get ready:\n"
+            + "\n".join(self.lines)
+            + f"\n--- {self.config / 'home-assistant.log'} (end) ---\n"
+            + self.log_tail()
+        )
+
+    def log_tail(self, lines: int = 40) -> str:
+        """Return the end of Home Assistant's log."""
+        log = self.config / "home-assistant.log"
+        return "\n".join(log.read_text().splitlines()[-lines:]) if log.exists() else ""
+
+    def stop(self) -> int:
+        """Stop the demo as Ctrl-C would (SIGTERM does the same); return its exit status."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            status = self.process.wait(90)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            status = self.process.wait()
+        if self.process.stdout is not None:
+            self.lines.extend(self.process.stdout.read().splitlines())
+            self.process.stdout.close()
+        return status
+
+
+@pytest.fixture
+def demo(tmp_path: Path, socket_enabled: None) -> Iterator[dict[str, Any]]:
+    """Run the demo with a throwaway config folder; stop it cleanly afterwards."""
+    process = DemoProcess(tmp_path / "config")
+    try:
+        ready = process.ready(READY_TIMEOUT)
+        yield ready
+    finally:
+        status = process.stop()
+    assert status == 0, "\n".join(process.lines)
+    for name, pid in ready["pids"].items():
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)  # stopped together with the demo
+        assert name in {"blinksim", "hass"}
+
+
+@pytest.fixture
+def page(tmp_path: Path) -> Iterator[Page]:
+    """Return a page of headless Debian chromium with a fresh profile."""
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "chromium"),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_FLAGS,
+            viewport={"width": 1280, "height": 860},
+        )
+        context.set_default_timeout(30_000)
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+
+
+def _screenshot(page: Page, name: str) -> None:
+    """Save what the page shows as a small PNG (a 128-colour palette) for the README."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), animations="disabled")
+    with Image.open(path) as image:
+        image.convert("RGB").quantize(colors=128).save(path, optimize=True)
+
+
+def _device_card(page: Page, name: str) -> Locator:
+    """Return the dashboard's entities card of a device (its title is the device's name)."""
+    return page.locator("hui-entities-card").filter(
+        has=page.locator(".card-header", has_text=re.compile(rf"^\s*{name}\s*$"))
+    )
+
+
+def test_demo_in_a_browser(demo: dict[str, Any], page: Page) -> None:
+    """Log in, see every demo device, repair the hung Hall Mini by power-cycling its plug."""
+    world = _get(f"{demo['sim_url']}/_sim/state")
+    names = [item["name"] for item in world["sync_modules"] + world["devices"]]
+    hung = next(d["name"] for d in world["devices"] if d["serial"] == HUNG)
+    assert len(names) == 9 and hung == "Hall Mini"
+
+    page.goto(f"{demo['url']}/blink-health")
+    page.get_by_role("textbox", name="Username").fill(demo["username"])
+    page.get_by_role("textbox", name="Password").fill(demo["password"])
+    page.get_by_role("button", name="Log in").click()
+    for name in names:
+        expect(_device_card(page, name)).to_have_count(1)
+    expect(_device_card(page, hung)).to_contain_text("Disconnected")
+    expect(_device_card(page, "Front Yard")).to_contain_text("Connected")
+    _screenshot(page, "dashboard")
+
+    page.goto(f"{demo['url']}/config/repairs")
+    issue = page.get_by_text(f"{hung} is offline", exact=True)
+    expect(issue).to_be_visible()
+    expect(page.get_by_text("Weak Wi-Fi at Back Yard")).to_be_visible()
+    _screenshot(page, "repairs")
+
+    issue.click()
+    power_cycle = page.get_by_text("Power-cycle it now through its smart plug")
+    expect(power_cycle).to_be_visible()
+    # The description is markdown, rendered a moment later.
+    expect(page.get_by_text("Blink's remedy is a restart", exact=False)).to_be_visible()
+    _screenshot(page, "fix-flow")
+    power_cycle.click()
+    progress = page.get_by_text(f"Switching the plug of {hung} off for 10 seconds")
+    expect(progress).to_be_visible()
+    _screenshot(page, "fix-flow-progress")
+    expect(progress).to_be_hidden(timeout=FIX_TIMEOUT_MS)
+    expect(page.get_by_text("The issue is repaired!")).to_be_visible()
+    page.get_by_role("button", name="Finish").click()
+    expect(issue).to_have_count(0)
+
+    mini = next(
+        d
+        for d in _get(f"{demo['sim_url']}/_sim/state")["devices"]
+        if d["serial"] == HUNG
+    )
+    assert (mini["status"], mini["hung"]) == ("online", False)  # the plug really cycled
+    page.goto(f"{demo['url']}/blink-health")
+    expect(_device_card(page, hung)).to_contain_text("Connected")
