@@ -3,7 +3,9 @@
 scripts/demo.py starts the simulator and Home Assistant on free ports with a throwaway config
 folder; Playwright drives Debian's chromium (never a browser of its own) through the login, the
 Blink Health dashboard, Settings → Repairs and the offline Hall Mini's fix flow, which
-power-cycles it through its smart plug. Screenshots go to docs/screenshots/ for the README.
+power-cycles it through its smart plug. It takes screenshots on the way: into pytest's temporary
+folder, or with BLINK_HEALTH_SCREENSHOTS=1 into docs/screenshots/ for the README (a plain test run
+leaves the tree clean, as the pages show relative times that change on every run).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
 ROOT = Path(__file__).parents[2]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+README_SCREENSHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM = Path(os.environ.get("BLINK_HEALTH_CHROMIUM", "/usr/bin/chromium"))
 # The machine's network is closed: without these Chromium keeps calling Google's hosts.
 CHROMIUM_FLAGS = [
@@ -168,10 +170,18 @@ def page(tmp_path: Path) -> Iterator[Page]:
             context.close()
 
 
-def _screenshot(page: Page, name: str) -> None:
+@pytest.fixture
+def screenshots(tmp_path: Path) -> Path:
+    """Return where screenshots go: the README's folder when asked for, else a temporary one."""
+    if os.environ.get("BLINK_HEALTH_SCREENSHOTS") == "1":
+        return README_SCREENSHOTS
+    return tmp_path
+
+
+def _screenshot(page: Page, folder: Path, name: str) -> None:
     """Save what the page shows as a small PNG (a 128-colour palette) for the README."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
     page.screenshot(path=str(path), animations="disabled")
     with Image.open(path) as image:
         image.convert("RGB").quantize(colors=128).save(path, optimize=True)
@@ -184,7 +194,7 @@ def _device_card(page: Page, name: str) -> Locator:
     )
 
 
-def test_demo_in_a_browser(demo: dict[str, Any], page: Page) -> None:
+def test_demo_in_a_browser(demo: dict[str, Any], page: Page, screenshots: Path) -> None:
     """Log in, see every demo device, repair the hung Hall Mini by power-cycling its plug."""
     world = _get(f"{demo['sim_url']}/_sim/state")
     names = [item["name"] for item in world["sync_modules"] + world["devices"]]
@@ -199,24 +209,24 @@ def test_demo_in_a_browser(demo: dict[str, Any], page: Page) -> None:
         expect(_device_card(page, name)).to_have_count(1)
     expect(_device_card(page, hung)).to_contain_text("Disconnected")
     expect(_device_card(page, "Front Yard")).to_contain_text("Connected")
-    _screenshot(page, "dashboard")
+    _screenshot(page, screenshots, "dashboard")
 
     page.goto(f"{demo['url']}/config/repairs")
     issue = page.get_by_text(f"{hung} is offline", exact=True)
     expect(issue).to_be_visible()
     expect(page.get_by_text("Weak Wi-Fi at Back Yard")).to_be_visible()
-    _screenshot(page, "repairs")
+    _screenshot(page, screenshots, "repairs")
 
     issue.click()
     power_cycle = page.get_by_text("Power-cycle it now through its smart plug")
     expect(power_cycle).to_be_visible()
     # The description is markdown, rendered a moment later.
     expect(page.get_by_text("Blink's remedy is a restart", exact=False)).to_be_visible()
-    _screenshot(page, "fix-flow")
+    _screenshot(page, screenshots, "fix-flow")
     power_cycle.click()
     progress = page.get_by_text(f"Switching the plug of {hung} off for 10 seconds")
     expect(progress).to_be_visible()
-    _screenshot(page, "fix-flow-progress")
+    _screenshot(page, screenshots, "fix-flow-progress")
     expect(progress).to_be_hidden(timeout=FIX_TIMEOUT_MS)
     expect(page.get_by_text("The issue is repaired!")).to_be_visible()
     page.get_by_role("button", name="Finish").click()
