@@ -273,6 +273,16 @@ class PowerCycles:
         )
         task.add_done_callback(_log_failure)
 
+    @callback
+    def async_check(self, serial: str) -> None:
+        """Raise the refusal a new cycle of the device would meet now (none while one runs).
+
+        A fix flow asks first, so a refusal is explained at once instead of behind a progress
+        step that ends before the frontend is listening.
+        """
+        if serial not in self._running:
+            self._check(serial, None)
+
     def _start(
         self,
         serial: str,

@@ -224,6 +224,11 @@ class PowerCycleFlowMixin(BlinkRepairFlow):
         assert self.serial is not None
         if self._cycle is None:
             self._cycle_error = None
+            try:
+                self.coordinator.power.async_check(self.serial)
+            except HomeAssistantError as err:
+                self._cycle_error = str(err)
+                return await self.async_step_power_cycle_failed()
             # Untracked, like the action's wait: it waits minutes for the device, and the
             # cycle itself is shielded and owned by PowerCycles (which ends it at unload).
             self._cycle = self.hass.loop.create_task(
