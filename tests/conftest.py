@@ -6,8 +6,9 @@ from __future__ import annotations
 # package would then shadow this repository's. Importing ours first pins the right one.
 import custom_components.blink_health  # noqa: F401  # isort: skip
 
-from collections.abc import AsyncGenerator, Generator
+from collections.abc import AsyncGenerator, Generator, Iterable
 from datetime import timedelta
+import json
 import logging
 from unittest.mock import PropertyMock, patch
 
@@ -32,7 +33,15 @@ from syrupy.assertion import SnapshotAssertion
 
 from blinksim.server import SimServer
 from blinksim.world import World
-from custom_components.blink_health.const import CLOUD_URL_ENV, DOMAIN
+from custom_components.blink_health.const import CLOUD_URL_ENV, CONF_HARDWARE_ID, DOMAIN
+from custom_components.blink_health.diagnostics import (
+    async_get_config_entry_diagnostics,
+)
+
+# Loggers whose DEBUG records may name serials: blinkpy as Home Assistant's core `blink`
+# integration runs it (attach mode; Blink Health never calls the blinkpy functions that dump
+# devices), and the test harness's mock storage, which logs what it writes (real storage does not).
+SERIAL_DEBUG_LOGGERS = ("blinkpy", "pytest_homeassistant_custom_component")
 
 
 @pytest.fixture(autouse=True)
@@ -61,9 +70,19 @@ def sim_scenario() -> str:
 
 
 @pytest.fixture
+def sim_worlds() -> list[World]:
+    """Return the simulated accounts of the test, whose secrets the leak scan looks for.
+
+    The `sim` fixture adds its world; a test that runs a second simulator adds that one too.
+    """
+    return []
+
+
+@pytest.fixture
 async def sim(
     hass: HomeAssistant,
     sim_scenario: str,
+    sim_worlds: list[World],
     monkeypatch: pytest.MonkeyPatch,
     socket_enabled: None,
     freezer: FrozenDateTimeFactory,
@@ -77,20 +96,74 @@ async def sim(
     world = World.from_scenario(
         sim_scenario, clock=lambda: dt_util.utcnow().timestamp()
     )
+    sim_worlds.append(world)
     caplog.set_level(logging.DEBUG)
     # Media unpaced: the download-time sleep would never end on Home Assistant's frozen loop.
     async with SimServer(world, pace_media=False) as server:
         monkeypatch.setenv(CLOUD_URL_ENV, server.url)
         yield server
-    # Every test against the simulator doubles as a scan: no secret may reach a log line.
+    # Every test against the simulator doubles as a scan: no secret (and no serial) may reach
+    # a log line, from sign-in on, nor the diagnostics of an entry as the test left it.
+    await async_assert_no_leaks(hass, caplog, sim_worlds)
+
+
+def _secrets(world: World) -> list[str]:
+    """Return what identifies the person or lets anyone sign in: email, password, every token."""
     account = world.account
-    secrets = [account.email, account.password, *world.tokens.issued()]
-    leaks = [
-        f"{record.name}: {record.getMessage()}"
-        for record in caplog.get_records("call")
-        if any(secret in record.getMessage() for secret in secrets)
+    return [account.email, account.password, *world.tokens.issued()]
+
+
+def _serials(world: World) -> list[str]:
+    """Return the serials of the account's Sync Modules and devices."""
+    return [*world.sync_modules, *world.devices]
+
+
+def log_leaks(records: Iterable[logging.LogRecord], worlds: list[World]) -> list[str]:
+    """Return the log lines that name a secret, or a serial outside the exempt debug output.
+
+    Secrets may appear nowhere, at no level. Serials may appear only in DEBUG records of
+    SERIAL_DEBUG_LOGGERS: output Blink Health does not write, and a user never sees unasked.
+    """
+    secrets = [secret for world in worlds for secret in _secrets(world)]
+    serials = [serial for world in worlds for serial in _serials(world)]
+    leaks = []
+    for record in records:
+        message = record.getMessage()
+        exempt = record.levelno <= logging.DEBUG and record.name.startswith(
+            SERIAL_DEBUG_LOGGERS
+        )
+        if any(secret in message for secret in secrets) or (
+            not exempt and any(serial in message for serial in serials)
+        ):
+            leaks.append(f"{record.name}: {message}")
+    return leaks
+
+
+async def async_assert_no_leaks(
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture, worlds: list[World]
+) -> None:
+    """Fail if a log line so far, or a loaded entry's diagnostics, name a secret or a serial."""
+    records = [
+        record
+        for phase in ("setup", "call", "teardown")
+        for record in caplog.get_records(phase)
     ]
-    assert not leaks, f"secrets in the log: {leaks}"
+    leaks = log_leaks(records, worlds)
+    assert not leaks, f"secrets or serials in the log: {leaks}"
+    forbidden = [
+        value for world in worlds for value in (*_secrets(world), *_serials(world))
+    ]
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        if entry.state is not ConfigEntryState.LOADED:
+            continue
+        diagnostics = await async_get_config_entry_diagnostics(hass, entry)
+        text = json.dumps(diagnostics, default=str)
+        found = [
+            value
+            for value in (*forbidden, entry.data.get(CONF_HARDWARE_ID))
+            if value and value in text
+        ]
+        assert not found, f"diagnostics of {entry.title} name {found}"
 
 
 async def async_sign_in(hass: HomeAssistant, sim: SimServer) -> ConfigFlowResult:

@@ -185,11 +185,8 @@ class PowerCycles:
         """Turn on each plug of an interrupted cycle once it is available; report failures."""
         for serial, cycle in list(self._data["in_flight"].items()):
             plug = cycle["plug"]
-            LOGGER.warning(
-                "A power cycle of %s was interrupted; switching %s back on",
-                serial,
-                plug,
-            )
+            # The plug, not the device: serials stay out of logs (a user shares them in reports).
+            LOGGER.warning("A power cycle was interrupted; switching %s back on", plug)
             await self._async_wait_available(plug, RECOVERY_WAIT_SECONDS)
             await self._async_restore(serial, plug)
 
