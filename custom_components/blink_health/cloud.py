@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 import os
 import time
-from typing import Any, Protocol, cast
+from typing import Any, Protocol, TypeGuard, cast
 
 from aiohttp import (
     ClientError,
@@ -131,6 +131,29 @@ class RequestLog:
         while self._times and self._times[0] < horizon:
             self._times.popleft()
         return len(self._times)
+
+
+def is_homescreen(body: object) -> TypeGuard[dict[str, Any]]:
+    """Return whether a body reads as the account's devices: every list there, every entry a serial.
+
+    A real homescreen always holds all four device lists (blink_api.md §5.5), empty or not.
+    Anything else (an error message with status 200, a truncated body, nulls, entries of the
+    wrong type) is a failed poll: read as data, it would delete every device it lacks and
+    create devices out of garbage.
+    """
+    return isinstance(body, dict) and all(
+        isinstance(entries := body.get(key), list)
+        and all(_has_serial(entry) for entry in entries)
+        for key in HOMESCREEN_DEVICE_LISTS
+    )
+
+
+def _has_serial(entry: object) -> bool:
+    """Return whether a device entry is an object with a serial (v3 `serial`, v4 `serial_number`)."""
+    return isinstance(entry, dict) and any(
+        isinstance(serial, str) and serial.strip()
+        for serial in (entry.get("serial"), entry.get("serial_number"))
+    )
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -381,11 +404,7 @@ class BlinkCloud:
             body = await response.json(content_type=None)
         except (ValueError, ClientError) as err:
             raise CloudUnavailable("invalid homescreen") from err
-        # A real homescreen always lists the Sync Modules and cameras; anything else (an error
-        # message with status 200, a truncated body) must not read as "every device is gone".
-        if not isinstance(body, dict) or not any(
-            isinstance(body.get(key), list) for key in HOMESCREEN_DEVICE_LISTS
-        ):
+        if not is_homescreen(body):
             raise CloudUnavailable("invalid homescreen")
         return body, latency_ms
 
@@ -434,7 +453,13 @@ class BlinkCloud:
         except BlinkTwoFARequiredError as err:
             raise AuthFailed from err
         except TokenRefreshFailed as err:
-            # A refresh can fail for a moment (core#177746); only a 401 means the user must act.
+            # A refresh can fail for a moment (core#177746); only a refusal means the user
+            # must act. An answer with a success status that blinkpy could not read is not one.
+            status = self.request_log.last.status
+            if status is not None and status < 400:
+                raise CloudUnavailable(
+                    f"unreadable token answer (HTTP {status})"
+                ) from err
             raise self._login_failure() from err
         except (
             BlinkBadResponse
@@ -442,6 +467,9 @@ class BlinkCloud:
             raise CloudUnavailable("bad response") from err
         except (ClientError, TimeoutError) as err:
             raise CloudUnavailable(str(err)) from err
+        except ValueError as err:
+            # Invalid JSON where blinkpy reads it without a guard (the token refresh).
+            raise CloudUnavailable("invalid JSON") from err
         if result is None:
             last = self.request_log.last
             if last.status == RATE_LIMIT_STATUS:
