@@ -10,6 +10,7 @@ from collections.abc import AsyncGenerator, Generator, Iterable
 from datetime import timedelta
 import json
 import logging
+from typing import Any
 from unittest.mock import PropertyMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
@@ -31,6 +32,7 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
+from blinksim.scenarios import load_scenario
 from blinksim.server import SimServer
 from blinksim.world import World
 from custom_components.blink_health.const import CLOUD_URL_ENV, CONF_HARDWARE_ID, DOMAIN
@@ -105,6 +107,45 @@ async def sim(
     # Every test against the simulator doubles as a scan: no secret (and no serial) may reach
     # a log line, from sign-in on, nor the diagnostics of an entry as the test left it.
     await async_assert_no_leaks(hass, caplog, sim_worlds)
+
+
+def second_account(data: dict[str, Any]) -> dict[str, Any]:
+    """Return a scenario's data as another Blink account: own credentials, ids and serials."""
+    text = json.dumps(data).replace('"G8T', '"G9T')
+    other: dict[str, Any] = json.loads(text)
+    other["account"] |= {
+        "email": "second@example.com",
+        "password": "blink-second-account",
+        "account_id": other["account"].get("account_id", 1001) + 1000,
+        "user_id": other["account"].get("user_id", 9001) + 1000,
+    }
+    return other
+
+
+@pytest.fixture
+async def second_sim(
+    sim: SimServer, sim_scenario: str, sim_worlds: list[World]
+) -> AsyncGenerator[SimServer]:
+    """Run a second simulator: another Blink account (sign in to it with `use_sim` first).
+
+    Its secrets and serials are part of the leak scan too.
+    """
+    _, data = load_scenario(sim_scenario)
+    world = World.from_dict(
+        second_account(data), clock=lambda: dt_util.utcnow().timestamp()
+    )
+    sim_worlds.append(world)
+    async with SimServer(world, pace_media=False) as server:
+        yield server
+
+
+def use_sim(monkeypatch: pytest.MonkeyPatch, server: SimServer) -> None:
+    """Send the Blink requests of entries set up (or reloaded) from now on to this simulator.
+
+    An entry's session is redirected when it is created, so each entry keeps the simulator it
+    was set up against, whatever comes later.
+    """
+    monkeypatch.setenv(CLOUD_URL_ENV, server.url)
 
 
 def _secrets(world: World) -> list[str]:
