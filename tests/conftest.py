@@ -71,20 +71,103 @@ def sim_scenario() -> str:
     return "demo"
 
 
-@pytest.fixture
-def sim_worlds() -> list[World]:
-    """Return the simulated accounts of the test, whose secrets the leak scan looks for.
+class LeakScan:
+    """The simulated accounts of a test: nothing may name their secrets, nor their serials.
 
-    The `sim` fixture adds its world; a test that runs a second simulator adds that one too.
+    Secrets: the email, the password and every token the simulator issued. Serials: every
+    serial an account had when it was added or has now (a device removed during the test may
+    still be named by what the integration kept of it).
     """
-    return []
+
+    def __init__(self) -> None:
+        """Start with no account."""
+        self.worlds: list[World] = []
+        self._serials: set[str] = set()
+
+    def add(self, world: World) -> None:
+        """Scan for this account's secrets and serials too."""
+        self.worlds.append(world)
+        self._serials.update(self._current_serials(world))
+
+    @staticmethod
+    def _current_serials(world: World) -> list[str]:
+        """Return the serials of the account's Sync Modules and devices now."""
+        return [*world.sync_modules, *world.devices]
+
+    def secrets(self) -> list[str]:
+        """Return what identifies the person or lets anyone sign in."""
+        return [
+            secret
+            for world in self.worlds
+            for secret in (
+                world.account.email,
+                world.account.password,
+                *world.tokens.issued(),
+            )
+        ]
+
+    def serials(self) -> list[str]:
+        """Return every serial the accounts had during the test."""
+        now = (
+            serial for world in self.worlds for serial in self._current_serials(world)
+        )
+        return sorted(self._serials.union(now))
+
+    def log_leaks(self, records: Iterable[logging.LogRecord]) -> list[str]:
+        """Return the log lines that name a secret, or a serial outside the exempt debug output.
+
+        Secrets may appear nowhere, at no level. Serials may appear only in DEBUG records of
+        SERIAL_DEBUG_LOGGERS: output Blink Health does not write, and a user never sees unasked.
+        """
+        secrets, serials = self.secrets(), self.serials()
+        leaks = []
+        for record in records:
+            message = record.getMessage()
+            exempt = record.levelno <= logging.DEBUG and record.name.startswith(
+                SERIAL_DEBUG_LOGGERS
+            )
+            if any(secret in message for secret in secrets) or (
+                not exempt and any(serial in message for serial in serials)
+            ):
+                leaks.append(f"{record.name}: {message}")
+        return leaks
+
+    async def async_check(
+        self, hass: HomeAssistant, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """Fail if a log line so far, or a loaded entry's diagnostics, name a secret or serial."""
+        records = [
+            record
+            for phase in ("setup", "call", "teardown")
+            for record in caplog.get_records(phase)
+        ]
+        leaks = self.log_leaks(records)
+        assert not leaks, f"secrets or serials in the log: {leaks}"
+        forbidden = [*self.secrets(), *self.serials()]
+        for entry in hass.config_entries.async_entries(DOMAIN):
+            if entry.state is not ConfigEntryState.LOADED:
+                continue
+            diagnostics = await async_get_config_entry_diagnostics(hass, entry)
+            text = json.dumps(diagnostics, default=str)
+            found = [
+                value
+                for value in (*forbidden, entry.data.get(CONF_HARDWARE_ID))
+                if value and value in text
+            ]
+            assert not found, f"diagnostics of {entry.title} name {found}"
+
+
+@pytest.fixture
+def leak_scan() -> LeakScan:
+    """Return the test's leak scan: `sim` (and `second_sim`) add their accounts to it."""
+    return LeakScan()
 
 
 @pytest.fixture
 async def sim(
     hass: HomeAssistant,
     sim_scenario: str,
-    sim_worlds: list[World],
+    leak_scan: LeakScan,
     monkeypatch: pytest.MonkeyPatch,
     socket_enabled: None,
     freezer: FrozenDateTimeFactory,
@@ -98,7 +181,7 @@ async def sim(
     world = World.from_scenario(
         sim_scenario, clock=lambda: dt_util.utcnow().timestamp()
     )
-    sim_worlds.append(world)
+    leak_scan.add(world)
     caplog.set_level(logging.DEBUG)
     # Media unpaced: the download-time sleep would never end on Home Assistant's frozen loop.
     async with SimServer(world, pace_media=False) as server:
@@ -106,7 +189,7 @@ async def sim(
         yield server
     # Every test against the simulator doubles as a scan: no secret (and no serial) may reach
     # a log line, from sign-in on, nor the diagnostics of an entry as the test left it.
-    await async_assert_no_leaks(hass, caplog, sim_worlds)
+    await leak_scan.async_check(hass, caplog)
 
 
 def second_account(data: dict[str, Any]) -> dict[str, Any]:
@@ -124,7 +207,7 @@ def second_account(data: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture
 async def second_sim(
-    sim: SimServer, sim_scenario: str, sim_worlds: list[World]
+    sim: SimServer, sim_scenario: str, leak_scan: LeakScan
 ) -> AsyncGenerator[SimServer]:
     """Run a second simulator: another Blink account (sign in to it with `use_sim` first).
 
@@ -134,7 +217,7 @@ async def second_sim(
     world = World.from_dict(
         second_account(data), clock=lambda: dt_util.utcnow().timestamp()
     )
-    sim_worlds.append(world)
+    leak_scan.add(world)
     async with SimServer(world, pace_media=False) as server:
         yield server
 
@@ -146,65 +229,6 @@ def use_sim(monkeypatch: pytest.MonkeyPatch, server: SimServer) -> None:
     was set up against, whatever comes later.
     """
     monkeypatch.setenv(CLOUD_URL_ENV, server.url)
-
-
-def _secrets(world: World) -> list[str]:
-    """Return what identifies the person or lets anyone sign in: email, password, every token."""
-    account = world.account
-    return [account.email, account.password, *world.tokens.issued()]
-
-
-def _serials(world: World) -> list[str]:
-    """Return the serials of the account's Sync Modules and devices."""
-    return [*world.sync_modules, *world.devices]
-
-
-def log_leaks(records: Iterable[logging.LogRecord], worlds: list[World]) -> list[str]:
-    """Return the log lines that name a secret, or a serial outside the exempt debug output.
-
-    Secrets may appear nowhere, at no level. Serials may appear only in DEBUG records of
-    SERIAL_DEBUG_LOGGERS: output Blink Health does not write, and a user never sees unasked.
-    """
-    secrets = [secret for world in worlds for secret in _secrets(world)]
-    serials = [serial for world in worlds for serial in _serials(world)]
-    leaks = []
-    for record in records:
-        message = record.getMessage()
-        exempt = record.levelno <= logging.DEBUG and record.name.startswith(
-            SERIAL_DEBUG_LOGGERS
-        )
-        if any(secret in message for secret in secrets) or (
-            not exempt and any(serial in message for serial in serials)
-        ):
-            leaks.append(f"{record.name}: {message}")
-    return leaks
-
-
-async def async_assert_no_leaks(
-    hass: HomeAssistant, caplog: pytest.LogCaptureFixture, worlds: list[World]
-) -> None:
-    """Fail if a log line so far, or a loaded entry's diagnostics, name a secret or a serial."""
-    records = [
-        record
-        for phase in ("setup", "call", "teardown")
-        for record in caplog.get_records(phase)
-    ]
-    leaks = log_leaks(records, worlds)
-    assert not leaks, f"secrets or serials in the log: {leaks}"
-    forbidden = [
-        value for world in worlds for value in (*_secrets(world), *_serials(world))
-    ]
-    for entry in hass.config_entries.async_entries(DOMAIN):
-        if entry.state is not ConfigEntryState.LOADED:
-            continue
-        diagnostics = await async_get_config_entry_diagnostics(hass, entry)
-        text = json.dumps(diagnostics, default=str)
-        found = [
-            value
-            for value in (*forbidden, entry.data.get(CONF_HARDWARE_ID))
-            if value and value in text
-        ]
-        assert not found, f"diagnostics of {entry.title} name {found}"
 
 
 async def async_sign_in(hass: HomeAssistant, sim: SimServer) -> ConfigFlowResult:
