@@ -12,6 +12,7 @@ per run (the first two days after setup; the dearer one is the budget); "held fo
 from __future__ import annotations
 
 import asyncio
+import copy
 from datetime import timedelta
 import logging
 from typing import Any
@@ -19,7 +20,13 @@ from typing import Any
 from blinkpy.helpers.constants import TIMEOUT
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
-from homeassistant.const import CONF_PASSWORD, CONF_USERNAME, STATE_OFF, STATE_ON
+from homeassistant.const import (
+    CONF_PASSWORD,
+    CONF_USERNAME,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNKNOWN,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import (
@@ -389,6 +396,44 @@ async def test_account_emptied_mid_session(
     assert [device.name for device in remaining] == ["Blink account"]
     report("an account emptied mid-session", requests_per_poll=sim.requests.total() / 2)
     assert sim.requests.total() == 2
+    assert not _escaped(caplog)
+    sim.clear_faults()
+    await _poll(hass, sim, freezer)
+    assert _state(hass, "binary_sensor", f"{FRONT_YARD}-online") == STATE_ON
+
+
+async def test_wrong_field_types_held_for_a_day(
+    hass: HomeAssistant,
+    sim: SimServer,
+    init_integration: ConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    device_registry: dr.DeviceRegistry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """One device's fields of the wrong type in a real homescreen: unknown values, kept, no storm."""
+    entry = init_integration
+    body = copy.deepcopy(entry.runtime_data.last_homescreen)
+    assert body is not None
+    camera = next(c for c in body["cameras"] if c["serial"] == FRONT_YARD)
+    camera.update(status=7, signals="strong", battery=["ok"], updated_at={"x": 1})
+    healthy = await _healthy_day(hass, sim, freezer)
+    sim.add_fault(HOMESCREEN, status=200, body=body, count=None)
+    sim.requests.reset()
+    for _ in range(DAY_POLLS):
+        await _poll(hass, sim, freezer)
+        assert _reachable(hass, sim) == STATE_ON
+    faulty = sim.requests.total()
+    report(
+        "one device's fields of the wrong type",
+        healthy_days=_healthy_figures(),
+        day_under_the_fault=faulty,
+    )
+    assert faulty <= healthy
+    assert _state(hass, "binary_sensor", f"{FRONT_YARD}-online") == STATE_UNKNOWN
+    assert _state(hass, "binary_sensor", f"{HALL_MINI}-online") == STATE_ON
+    assert device_registry.async_get_device_by_identifier(
+        (DOMAIN, FRONT_YARD), entry.entry_id
+    )
     assert not _escaped(caplog)
     sim.clear_faults()
     await _poll(hass, sim, freezer)

@@ -32,7 +32,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_create_clientsession
 
 from .const import CLOUD_URL_ENV, CONF_HARDWARE_ID, LOGGER
-from .health import CameraHealth, DeviceKind
+from .health import CameraHealth, DeviceKind, device_serial
 from .redirect import CloudRedirect
 
 # What Home Assistant stores of a sign-in: what blinkpy needs to resume without a new login.
@@ -149,11 +149,8 @@ def is_homescreen(body: object) -> TypeGuard[dict[str, Any]]:
 
 
 def _has_serial(entry: object) -> bool:
-    """Return whether a device entry is an object with a serial (v3 `serial`, v4 `serial_number`)."""
-    return isinstance(entry, dict) and any(
-        isinstance(serial, str) and serial.strip()
-        for serial in (entry.get("serial"), entry.get("serial_number"))
-    )
+    """Return whether a device entry is an object with a serial, as health.py reads serials."""
+    return isinstance(entry, dict) and device_serial(entry) is not None
 
 
 def _retry_after(value: str | None) -> float | None:
