@@ -95,11 +95,17 @@ HOMESCREEN_FAULTS: dict[str, dict[str, Any]] = {
     },
     "429 without Retry-After": {"status": 429},
     "429 with Retry-After": {"status": 429, "retry_after": 900},
+    # Blink sends seconds; a date is not understood, so backoff alone paces the polls.
+    "429 with a date as Retry-After": {
+        "status": 429,
+        "retry_after": "Wed, 21 Oct 2026 07:28:00 GMT",
+    },
 }
 TOKEN_FAULTS: dict[str, dict[str, Any]] = {
     "5xx with an HTML body": {"status": 503, "body": "html"},
     "invalid JSON": {"status": 200, "body": "invalid_json"},
     "an answer without the tokens": {"status": 200, "body": {"token_type": "Bearer"}},
+    "an HTML page with status 200": {"status": 200, "body": "html"},
     "429 with Retry-After": {"status": 429, "retry_after": 900},
 }
 
@@ -756,3 +762,78 @@ async def test_refresh_token_revoked(
         then_per_poll=sim.requests.total(),
     )
     assert dict(sim.requests) == {HOMESCREEN: 1}
+
+
+@pytest.mark.parametrize(
+    ("fault", "endpoint", "spec"),
+    [
+        ("a new token refused too", HOMESCREEN, {"status": 401}),
+        ("the renewal asks for a PIN", TOKEN, {"status": 412}),
+    ],
+)
+async def test_refusal_that_needs_the_user(
+    hass: HomeAssistant,
+    sim: SimServer,
+    init_integration: ConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    fault: str,
+    endpoint: str,
+    spec: dict[str, Any],
+) -> None:
+    """Refused in a way a renewal cannot fix: one reauth flow, then nothing sent for a day."""
+    entry = init_integration
+    sim.world.update_account({"expire_access_token": True})
+    sim.add_fault(endpoint, count=None, **spec)
+    sim.requests.reset()
+    await _poll(hass, sim, freezer)
+    first = dict(sim.requests)
+    assert len(_reauth_flows(hass)) == 1
+    waiting = await _day(hass, sim, freezer)
+    report(
+        f"refused: {fault}",
+        requests_until_reauth=sum(first.values()),
+        day_waiting_for_the_user=waiting,
+        reauth_flows=len(_reauth_flows(hass)),
+    )
+    # The refused request, one renewal, and (for the homescreen) one retry with the new token.
+    assert first == (
+        {HOMESCREEN: 2, TOKEN: 1}
+        if endpoint == HOMESCREEN
+        else {HOMESCREEN: 1, TOKEN: 1}
+    )
+    assert waiting == 0
+    assert len(_reauth_flows(hass)) == 1
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_blink_unreachable_held_for_a_day(
+    hass: HomeAssistant,
+    sim: SimServer,
+    init_integration: ConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """No connection at all (the cloud's port closed): backoff, the issue, recovery after."""
+    request_log = init_integration.runtime_data.cloud.request_log
+    healthy = await _healthy_day(hass, sim, freezer)
+    await sim.stop()
+    tried = request_log.total
+    first_issue_at: int | None = None
+    for _ in range(DAY_POLLS):
+        await _poll(hass, sim, freezer)
+        if _unreachable_issue(hass) and first_issue_at is None:
+            first_issue_at = request_log.total - tried
+    attempts = request_log.total - tried
+    await sim.start()
+    recovery = await _recover(hass, sim, freezer)
+    report(
+        "Blink unreachable (connection refused)",
+        healthy_days=_healthy_figures(),
+        attempts_in_the_day=attempts,
+        issue_at_failed_poll=first_issue_at,
+        recovered_within_s=recovery,
+    )
+    assert attempts <= healthy // 8
+    assert first_issue_at == 3
+    assert not _escaped(caplog)
+    await _assert_recovered(hass, sim, freezer)
