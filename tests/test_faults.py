@@ -38,6 +38,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from blinksim.server import SimServer
+from custom_components.blink_health.cloud import RequestLog
 from custom_components.blink_health.const import DOMAIN, MAX_BACKOFF
 
 from .conftest import async_sign_in
@@ -837,3 +838,107 @@ async def test_blink_unreachable_held_for_a_day(
     assert first_issue_at == 3
     assert not _escaped(caplog)
     await _assert_recovered(hass, sim, freezer)
+
+
+async def _start_reauth(
+    hass: HomeAssistant, sim: SimServer, freezer: FrozenDateTimeFactory
+) -> str:
+    """Revoke the sign-in and let a poll find out; return the reauth flow's id."""
+    sim.world.update_account(
+        {"revoke_refresh_token": True, "expire_access_token": True}
+    )
+    await _poll(hass, sim, freezer)
+    (flow_id,) = _reauth_flows(hass)
+    return flow_id
+
+
+async def test_reauth_pin_while_blink_is_unreachable(
+    hass: HomeAssistant,
+    sim: SimServer,
+    init_integration: ConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """2FA during reauth with Blink gone at the PIN step: "cannot connect", then the PIN works."""
+    entry = init_integration
+    account = sim.world.account
+    flow_id = await _start_reauth(hass, sim, freezer)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_USERNAME: account.email, CONF_PASSWORD: account.password}
+    )
+    assert result["step_id"] == "2fa"
+    await sim.stop()
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {"pin": account.pin}
+    )
+    assert result["step_id"] == "2fa"
+    assert result["errors"] == {"base": "cannot_connect"}
+    await sim.start()
+    sim.requests.reset()
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {"pin": account.pin}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done(wait_background_tasks=True)
+    report(
+        "2FA during reauth, Blink unreachable at the PIN step",
+        form_error="cannot_connect",
+        requests_for_the_retried_pin_and_setup=sim.requests.total(),
+    )
+    assert entry.state is ConfigEntryState.LOADED
+    assert _token_is_current(sim, entry)
+
+
+async def test_reauth_while_the_tier_lookup_fails(
+    hass: HomeAssistant,
+    sim: SimServer,
+    init_integration: ConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Reauth whose account lookup fails: "cannot connect" (not a wrong password), then works."""
+    entry = init_integration
+    account = sim.world.account
+    flow_id = await _start_reauth(hass, sim, freezer)
+    sim.world.update_account({"two_factor": False})
+    sim.add_fault("GET /api/v1/users/tier_info", status=503, body="html", count=1)
+    credentials = {CONF_USERNAME: account.email, CONF_PASSWORD: account.password}
+    result = await hass.config_entries.flow.async_configure(flow_id, credentials)
+    assert result["errors"] == {"base": "cannot_connect"}
+    result = await hass.config_entries.flow.async_configure(flow_id, credentials)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_details_429_with_an_html_body(
+    hass: HomeAssistant,
+    sim: SimServer,
+    init_integration: ConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A 429 on details, as an HTML page: the pause is honoured like any 429."""
+    coordinator = init_integration.runtime_data
+    freezer.tick(6 * 3600)  # every device's details are due again
+    sim.add_fault(CAMERA_CONFIG, status=429, body="html", retry_after=1800, count=1)
+    sim.requests.reset()
+    moments = await _request_times(hass, sim, freezer, requests=2, hours=2)
+    report(
+        "camera details: 429 with an HTML body, Retry-After 1800 s",
+        next_homescreen_after_s=moments[1] - moments[0],
+    )
+    assert moments[1] - moments[0] >= 1800
+    assert coordinator.last_update_success
+
+
+def test_request_counter_keeps_one_hour() -> None:
+    """The api_requests figure counts the last hour only: older requests drop out."""
+    now = [0.0]
+    log = RequestLog(clock=lambda: now[0])
+    for _ in range(3):
+        log.count_request()
+        now[0] += 1800
+    assert log.total == 3
+    assert log.in_last_hour() == 2
+    now[0] += 3600
+    assert log.in_last_hour() == 0
