@@ -249,3 +249,32 @@ async def test_two_accounts_cycle_at_once(
     assert set(second_sim.requests) == {HOMESCREEN}
     for entry in entries:
         assert entry.runtime_data.update_interval.total_seconds() == 300
+
+
+async def test_caller_gives_up_mid_cycle(
+    hass: HomeAssistant,
+    sim: SimServer,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+    plugs: tuple[SimPlug, SimPlug],
+    mapped: ConfigEntry,
+) -> None:
+    """The automation that called the action is stopped: the cycle still ends with the plug on."""
+    hall, _ = plugs
+    task = start_power_cycle(hass, HALL_MINI)
+    await async_advance(hass, freezer, 5)
+    assert hass.states.get(HALL_PLUG).state == STATE_OFF
+    task.cancel()
+    await async_settle(hass)
+    assert task.cancelled()
+    sim.requests.reset()
+    await async_advance(hass, freezer, 60)
+    report(
+        "the caller gives up mid-cycle",
+        plug_calls=hall.calls,
+        requests=sim.requests.total(),
+    )
+    assert hall.calls == [False, True]
+    assert hass.states.get(HALL_PLUG).state == STATE_ON
+    assert _in_flight(hass_storage, mapped) == {}
+    assert hass.states.get("binary_sensor.hall_mini_online").state == STATE_ON
