@@ -10,8 +10,9 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.switch import SwitchEntity
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, ServiceResponse
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
@@ -19,6 +20,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from blinksim.server import SimServer
+from custom_components.blink_health.const import DOMAIN
 
 HALL_MINI = "G8T30000000001"
 GARAGE_SYNC = "G8T10000000002"
@@ -64,16 +66,56 @@ class SimPlug(SwitchEntity):
             self.on_turn_off()
 
 
+def demo_plugs(sim: SimServer, prefix: str = "") -> tuple[SimPlug, SimPlug]:
+    """Return switches for a demo account's two plugs (Hall Mini, Garage Sync Module).
+
+    Their entity ids are HALL_PLUG and GARAGE_PLUG, with `prefix` after "switch." for a
+    second account's plugs.
+    """
+    return (
+        SimPlug(sim, "plug-hall-mini", HALL_PLUG.replace(".", f".{prefix}")),
+        SimPlug(sim, "plug-garage-sync", GARAGE_PLUG.replace(".", f".{prefix}")),
+    )
+
+
+async def async_add_switches(hass: HomeAssistant, switches: list[SimPlug]) -> None:
+    """Set the switches up through the switch integration (once per test)."""
+    setup_test_component_platform(hass, "switch", switches)
+    assert await async_setup_component(hass, "switch", {"switch": {"platform": "test"}})
+    await hass.async_block_till_done()
+
+
 async def async_setup_plugs(
     hass: HomeAssistant, sim: SimServer
 ) -> tuple[SimPlug, SimPlug]:
     """Add the demo's two plugs as switch entities (through the switch integration)."""
-    hall = SimPlug(sim, "plug-hall-mini", HALL_PLUG)
-    garage = SimPlug(sim, "plug-garage-sync", GARAGE_PLUG)
-    setup_test_component_platform(hass, "switch", [hall, garage])
-    assert await async_setup_component(hass, "switch", {"switch": {"platform": "test"}})
-    await hass.async_block_till_done()
+    hall, garage = demo_plugs(sim)
+    await async_add_switches(hass, [hall, garage])
     return hall, garage
+
+
+def device_id(hass: HomeAssistant, serial: str) -> str:
+    """Return the registry id of a Blink Health device."""
+    return next(
+        device.id
+        for device in dr.async_get(hass).devices
+        if (DOMAIN, serial) in device.identifiers
+    )
+
+
+def start_power_cycle(
+    hass: HomeAssistant, serial: str, **data: Any
+) -> asyncio.Task[ServiceResponse]:
+    """Start the power_cycle action in the background (it waits on timers the test moves)."""
+    return asyncio.get_running_loop().create_task(
+        hass.services.async_call(
+            DOMAIN,
+            "power_cycle",
+            {"device_id": device_id(hass, serial), **data},
+            blocking=True,
+            return_response=True,
+        )
+    )
 
 
 def field_for(hass: HomeAssistant, entry: ConfigEntry, serial: str) -> str:

@@ -303,7 +303,7 @@ async def test_stop_then_start(
     mapped: ConfigEntry,
 ) -> None:
     """Home Assistant stopping mid-cycle switches the plug on; a crash is repaired at setup."""
-    _call(hass, HALL_MINI, off_seconds=60)
+    task = _call(hass, HALL_MINI, off_seconds=60)
     await async_advance(hass, freezer, 10)
     key = f"{DOMAIN}.power_cycles.{mapped.unique_id}"
     assert HALL_MINI in hass_storage[key]["data"]["in_flight"]
@@ -312,6 +312,10 @@ async def test_stop_then_start(
     await hass.async_block_till_done()
     assert hass.states.get(HALL_PLUG).state == STATE_ON
     assert hass_storage[key]["data"]["in_flight"] == {}
+    # The caller is told the cycle was interrupted (its own task is not cancelled).
+    with pytest.raises(HomeAssistantError) as err:
+        await task
+    assert err.value.translation_key == "power_cycle_interrupted"
 
     # A crash: the record says a cycle was under way and the plug is still off.
     await hass.config_entries.async_unload(mapped.entry_id)

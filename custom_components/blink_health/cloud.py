@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 import os
 import time
-from typing import Any, Protocol, cast
+from typing import Any, Protocol, TypeGuard, cast
 
 from aiohttp import (
     ClientError,
@@ -32,7 +32,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_create_clientsession
 
 from .const import CLOUD_URL_ENV, CONF_HARDWARE_ID, LOGGER
-from .health import CameraHealth, DeviceKind
+from .health import CameraHealth, DeviceKind, device_serial
 from .redirect import CloudRedirect
 
 # What Home Assistant stores of a sign-in: what blinkpy needs to resume without a new login.
@@ -133,6 +133,26 @@ class RequestLog:
         return len(self._times)
 
 
+def is_homescreen(body: object) -> TypeGuard[dict[str, Any]]:
+    """Return whether a body reads as the account's devices: every list there, every entry a serial.
+
+    A real homescreen always holds all four device lists (blink_api.md §5.5), empty or not.
+    Anything else (an error message with status 200, a truncated body, nulls, entries of the
+    wrong type) is a failed poll: read as data, it would delete every device it lacks and
+    create devices out of garbage.
+    """
+    return isinstance(body, dict) and all(
+        isinstance(entries := body.get(key), list)
+        and all(_has_serial(entry) for entry in entries)
+        for key in HOMESCREEN_DEVICE_LISTS
+    )
+
+
+def _has_serial(entry: object) -> bool:
+    """Return whether a device entry is an object with a serial, as health.py reads serials."""
+    return isinstance(entry, dict) and device_serial(entry) is not None
+
+
 def _retry_after(value: str | None) -> float | None:
     """Parse a Retry-After header given in seconds (Blink does not send HTTP dates)."""
     if value is None:
@@ -176,14 +196,11 @@ def async_create_session(
 
 
 def checked_homescreen(body: Any) -> dict[str, Any]:
-    """Return the body if it is a homescreen, else raise CloudUnavailable.
+    """Return the body if it is a homescreen (is_homescreen), else raise CloudUnavailable.
 
-    A real homescreen always lists the Sync Modules and cameras; anything else (an error
-    message with status 200, a truncated body) must not read as "every device is gone".
+    Our own polls and the core integration's homescreen (attach mode) go through this check.
     """
-    if not isinstance(body, dict) or not any(
-        isinstance(body.get(key), list) for key in HOMESCREEN_DEVICE_LISTS
-    ):
+    if not is_homescreen(body):
         raise CloudUnavailable("invalid homescreen")
     return body
 
@@ -454,7 +471,13 @@ class BlinkCloud:
         except BlinkTwoFARequiredError as err:
             raise AuthFailed from err
         except TokenRefreshFailed as err:
-            # A refresh can fail for a moment (core#177746); only a 401 means the user must act.
+            # A refresh can fail for a moment (core#177746); only a refusal means the user
+            # must act. An answer with a success status that blinkpy could not read is not one.
+            status = self.request_log.last.status
+            if status is not None and status < 400:
+                raise CloudUnavailable(
+                    f"unreadable token answer (HTTP {status})"
+                ) from err
             raise self._login_failure() from err
         except (
             BlinkBadResponse
@@ -462,6 +485,9 @@ class BlinkCloud:
             raise CloudUnavailable("bad response") from err
         except (ClientError, TimeoutError) as err:
             raise CloudUnavailable(str(err)) from err
+        except ValueError as err:
+            # Invalid JSON where blinkpy reads it without a guard (the token refresh).
+            raise CloudUnavailable("invalid JSON") from err
         if result is None:
             last = self.request_log.last
             if last.status == RATE_LIMIT_STATUS:

@@ -7,7 +7,9 @@ from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 
+from .const import CONF_PLUGS, DOMAIN
 from .coordinator import BlinkHealthConfigEntry
 
 # Everything that identifies the person, the account or a device, or would let someone sign in.
@@ -48,6 +50,24 @@ def _redact_serials(value: Any, serials: dict[str, str]) -> Any:
     return value
 
 
+def _known_serials(hass: HomeAssistant, entry: BlinkHealthConfigEntry) -> set[str]:
+    """Return every serial the entry may name: on the account, kept, mapped to a plug, a device.
+
+    Not only the latest poll's: a device gone from the account can still have a plug in the
+    options or a device in the registry.
+    """
+    coordinator = entry.runtime_data
+    serials = set(coordinator.data.serials if coordinator.data else ())
+    serials.update(coordinator.retained_serials)
+    serials.update(entry.options.get(CONF_PLUGS) or {})
+    for device in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id):
+        serials.update(
+            value for domain, value in device.identifiers if domain == DOMAIN
+        )
+    serials.discard(str(entry.unique_id))
+    return serials
+
+
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: BlinkHealthConfigEntry
 ) -> dict[str, Any]:
@@ -56,9 +76,7 @@ async def async_get_config_entry_diagnostics(
     health = coordinator.data
     serials = {
         serial: f"device_{index}"
-        for index, serial in enumerate(
-            sorted(health.serials if health else ()), start=1
-        )
+        for index, serial in enumerate(sorted(_known_serials(hass, entry)), start=1)
     }
     data = {
         "entry": {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import override
 
-from homeassistant.core import callback
+from homeassistant.core import Event, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
@@ -107,19 +107,23 @@ def async_track_devices(
     known: set[str] = set()
 
     @callback
+    def _forget_removed_device(event: Event[dr.EventDeviceRegistryUpdatedData]) -> None:
+        """Forget a device once it is gone from the registry: if it returns, it gets entities.
+
+        On the registry's own event, not a coordinator update: a poll that removes a stale
+        device can carry the same data as the one before, and then no listener is called.
+        A device kept while it is away (a re-add) keeps its entities and stays known.
+        """
+        if event.data["action"] == "remove":
+            known.difference_update(
+                value
+                for domain, value in event.data["device"]["identifiers"]
+                if domain == DOMAIN
+            )
+
+    @callback
     def _add_new_devices() -> None:
         """Create entities for serials not seen before."""
-        registry = dr.async_get(coordinator.hass)
-        for serial in known - coordinator.data.serials:
-            # Forget a device only once it is gone from the registry (removed as stale): if it
-            # returns, it gets fresh entities; a device kept during a re-add keeps its own.
-            if (
-                registry.async_get_device_by_identifier(
-                    (DOMAIN, serial), entry.entry_id
-                )
-                is None
-            ):
-                known.discard(serial)
         new: list[Entity] = []
         for device in iter_devices(coordinator.data):
             if device.serial not in known:
@@ -130,3 +134,8 @@ def async_track_devices(
 
     _add_new_devices()
     entry.async_on_unload(coordinator.async_add_listener(_add_new_devices))
+    entry.async_on_unload(
+        coordinator.hass.bus.async_listen(
+            dr.EVENT_DEVICE_REGISTRY_UPDATED, _forget_removed_device
+        )
+    )

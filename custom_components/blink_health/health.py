@@ -356,7 +356,7 @@ def _parse_sync_module(
     network_names: Mapping[int, str],
 ) -> SyncModuleHealth | None:
     """Read one homescreen sync_modules[] entry; /syncmodules details fill what it lacks."""
-    if (serial := _serial(raw)) is None:
+    if (serial := device_serial(raw)) is None:
         return None
     body = _mapping(details.get(serial))
     extra = _mapping(body.get("syncmodule")) or body
@@ -388,7 +388,7 @@ def _parse_camera(
     sync_by_network: Mapping[int, str],
 ) -> CameraHealth | None:
     """Read one homescreen camera, owl or doorbell entry, refined by its detail body."""
-    if (serial := _serial(raw)) is None:
+    if (serial := device_serial(raw)) is None:
         return None
     body = _mapping(details.get(serial))
     # Camera config nests the camera in "camera": [{…}]; owl and doorbell configs are flat.
@@ -489,8 +489,8 @@ def _first_dict(value: object) -> Mapping[str, Any]:
     return next(_dicts(value), _EMPTY)
 
 
-def _serial(raw: Mapping[str, Any]) -> str | None:
-    """Return a device's serial: `serial` (v3), else `serial_number` (some v4 typings)."""
+def device_serial(raw: Mapping[str, Any]) -> str | None:
+    """Return a device entry's serial: `serial` (v3), else `serial_number` (some v4 typings)."""
     return _first(_str(raw.get("serial")), _str(raw.get("serial_number")))
 
 

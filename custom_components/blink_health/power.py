@@ -196,11 +196,8 @@ class PowerCycles:
         """Turn on each plug of an interrupted cycle once it is available; report failures."""
         for serial, cycle in list(self._data["in_flight"].items()):
             plug = cycle["plug"]
-            LOGGER.warning(
-                "A power cycle of %s was interrupted; switching %s back on",
-                serial,
-                plug,
-            )
+            # The plug, not the device: serials stay out of logs (a user shares them in reports).
+            LOGGER.warning("A power cycle was interrupted; switching %s back on", plug)
             await self._async_wait_available(plug, RECOVERY_WAIT_SECONDS)
             await self._async_restore(serial, plug)
 
@@ -256,7 +253,18 @@ class PowerCycles:
             watch_online=watch_online,
         )
         # Shielded: a caller that gives up (an automation stopped) never stops a cycle halfway.
-        return await asyncio.shield(task)
+        try:
+            return await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if (current := asyncio.current_task()) is not None and current.cancelling():
+                raise
+            # The cycle was stopped under the caller (unload, stop) and its plug switched on:
+            # tell the caller so, instead of cancelling a task nobody asked to cancel.
+            raise _error(
+                "power_cycle_interrupted",
+                HomeAssistantError,
+                device=self._device_name(serial),
+            ) from None
 
     @callback
     def async_start(self, serial: str) -> None:
@@ -485,8 +493,6 @@ class PowerCycles:
     @callback
     def _report_stuck(self, serial: str, plug: str) -> None:
         """Raise the critical issue: a plug that feeds a Blink device stays off."""
-        health = self.coordinator.data
-        device = health.device(serial) if health is not None else None
         LOGGER.error("%s did not switch back on after a power cycle", plug)
 
         @callback
@@ -516,10 +522,16 @@ class PowerCycles:
             severity=ir.IssueSeverity.CRITICAL,
             translation_key="power_cycle_failed",
             translation_placeholders={
-                "device": device.name if device is not None else serial,
+                "device": self._device_name(serial),
                 "plug": plug,
             },
         )
+
+    def _device_name(self, serial: str) -> str:
+        """Return the device's name from the latest poll (the serial if it is not known)."""
+        health = self.coordinator.data
+        device = health.device(serial) if health is not None else None
+        return device.name if device is not None else serial
 
     @callback
     def _fire(self, outcome: PowerCycleOutcome) -> None:
