@@ -931,14 +931,13 @@ async def test_details_429_with_an_html_body(
     assert coordinator.last_update_success
 
 
-def test_request_counter_keeps_one_hour() -> None:
+def test_request_counter_keeps_one_hour(freezer: FrozenDateTimeFactory) -> None:
     """The api_requests figure counts the last hour only: older requests drop out."""
-    now = [0.0]
-    log = RequestLog(clock=lambda: now[0])
+    log = RequestLog()
     for _ in range(3):
         log.count_request()
-        now[0] += 1800
+        freezer.tick(timedelta(seconds=1800))
     assert log.total == 3
     assert log.in_last_hour() == 2
-    now[0] += 3600
+    freezer.tick(timedelta(seconds=3600))
     assert log.in_last_hour() == 0

@@ -190,8 +190,10 @@ async def test_power_cycle_refused_is_explained(
     freezer: FrozenDateTimeFactory,
     repairs: ClientSessionGenerator,
 ) -> None:
-    """A plug that is unavailable: the refusal is shown at once (no progress step that could end
-    before the frontend listens), then the choices come back."""
+    """An unavailable plug: the refusal is shown at once, then the choices come back.
+
+    No progress step comes first: one that ends before the frontend listens would spin forever.
+    """
     await async_setup_plugs(hass, sim)
     await async_map_plugs(hass, init_integration, {HALL_MINI: HALL_PLUG})
     hass.states.async_set(HALL_PLUG, "unavailable")

@@ -25,7 +25,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
@@ -332,7 +332,7 @@ class PowerCycles:
         """Refuse a cycle that must not run; return the device's name for messages."""
         health = self.coordinator.data
         device = health.device(serial) if health is not None else None
-        name = device.name if device is not None else serial
+        name = self._device_name(serial)
         if device is not None and not can_power_cycle(device):
             raise _error("battery_device", device=name)
         entity_id = plug or plug_for(self.entry, serial)
@@ -528,10 +528,20 @@ class PowerCycles:
         )
 
     def _device_name(self, serial: str) -> str:
-        """Return the device's name from the latest poll (the serial if it is not known)."""
+        """Return the device's name for messages and logs, never its serial when avoidable.
+
+        From the latest poll; while the device is away from the account (a camera being
+        re-added), its Home Assistant device's name.
+        """
         health = self.coordinator.data
-        device = health.device(serial) if health is not None else None
-        return device.name if device is not None else serial
+        if health is not None and (device := health.device(serial)) is not None:
+            return device.name
+        entry = dr.async_get(self.hass).async_get_device_by_identifier(
+            (DOMAIN, serial), self.entry.entry_id
+        )
+        if entry is not None and (name := entry.name_by_user or entry.name):
+            return name
+        return serial
 
     @callback
     def _fire(self, outcome: PowerCycleOutcome) -> None:
