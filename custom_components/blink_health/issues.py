@@ -240,23 +240,46 @@ def _fire_transition_events(
 
 
 @callback
-def async_open_troubleshooter(
-    hass: HomeAssistant, entry: BlinkHealthConfigEntry, serial: str, name: str
+def _async_open_guide(
+    hass: HomeAssistant,
+    entry: BlinkHealthConfigEntry,
+    serial: str,
+    name: str,
+    *,
+    key: str,
+    prefix: str,
+    anchor: str,
 ) -> str:
-    """Create the `troubleshoot_{serial}` issue: the guided two-way-audio troubleshooter."""
-    issue_id = f"{TROUBLESHOOT_PREFIX}{serial}"
+    """Create a guided procedure's issue for a device (its fix flow is the guide)."""
+    issue_id = f"{prefix}{serial}"
     ir.async_create_issue(
         hass,
         DOMAIN,
         issue_id,
         data={"entry_id": entry.entry_id, "serial": serial},
         is_fixable=True,
-        learn_more_url=learn_more_url(TROUBLESHOOT_ANCHOR),
+        learn_more_url=learn_more_url(anchor),
         severity=ir.IssueSeverity.WARNING,
-        translation_key="troubleshoot",
+        translation_key=key,
         translation_placeholders={"device": name},
     )
     return issue_id
+
+
+@callback
+def async_open_troubleshooter(
+    hass: HomeAssistant, entry: BlinkHealthConfigEntry, serial: str, name: str
+) -> str:
+    """Create the `troubleshoot_{serial}` issue: the guided two-way-audio troubleshooter."""
+    return _async_open_guide(
+        hass,
+        entry,
+        serial,
+        name,
+        key="troubleshoot",
+        prefix=TROUBLESHOOT_PREFIX,
+        anchor=TROUBLESHOOT_ANCHOR,
+    )
 
 
 @callback
@@ -264,19 +287,9 @@ def async_open_readd_issue(
     hass: HomeAssistant, entry: BlinkHealthConfigEntry, serial: str, name: str
 ) -> str:
     """Create the `readd_{serial}` issue: its fix flow shows the guided re-add of a camera."""
-    issue_id = f"{READD_PREFIX}{serial}"
-    ir.async_create_issue(
-        hass,
-        DOMAIN,
-        issue_id,
-        data={"entry_id": entry.entry_id, "serial": serial},
-        is_fixable=True,
-        learn_more_url=learn_more_url(READD_ANCHOR),
-        severity=ir.IssueSeverity.WARNING,
-        translation_key="readd",
-        translation_placeholders={"device": name},
+    return _async_open_guide(
+        hass, entry, serial, name, key="readd", prefix=READD_PREFIX, anchor=READD_ANCHOR
     )
-    return issue_id
 
 
 @callback
