@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import override
 
+from homeassistant.components.binary_sensor import BinarySensorEntity
+from homeassistant.components.sensor import SensorEntity
 from homeassistant.core import Event, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
@@ -33,10 +35,22 @@ class WriteOnChangeEntity(CoordinatorEntity[BlinkHealthCoordinator]):
     @override
     def _handle_coordinator_update(self) -> None:
         """Write the state if the entity's availability, state or attributes changed."""
-        shown = (self.available, self.state, self.extra_state_attributes)
+        shown = (self.available, self._shown_value())
         if shown != self._shown:
             self._shown = shown
             self.async_write_ha_state()
+
+    def _shown_value(self) -> object:
+        """Return what the state is made of, cheaper to read than the state itself.
+
+        A sensor's or binary sensor's own value: Home Assistant's state property converts
+        and validates it, work worth doing only when the value changed.
+        """
+        if isinstance(self, SensorEntity):
+            return self.native_value
+        if isinstance(self, BinarySensorEntity):
+            return self.is_on
+        return self.state
 
 
 class BlinkHealthEntity(WriteOnChangeEntity):
