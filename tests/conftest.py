@@ -23,6 +23,7 @@ from homeassistant.config_entries import (
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -30,6 +31,7 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
 from blinksim.scenarios import load_scenario
@@ -39,6 +41,8 @@ from custom_components.blink_health.const import CLOUD_URL_ENV, CONF_HARDWARE_ID
 from custom_components.blink_health.diagnostics import (
     async_get_config_entry_diagnostics,
 )
+
+from .power_helpers import SimPlug, async_setup_plugs
 
 # Loggers whose DEBUG records may name serials: blinkpy as Home Assistant's core `blink`
 # integration runs it (attach mode; Blink Health never calls the blinkpy functions that dump
@@ -283,3 +287,22 @@ def entity_registry_enabled_by_default() -> Generator[None]:
         return_value=True,
     ):
         yield
+
+
+@pytest.fixture
+async def repairs(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator
+) -> ClientSessionGenerator:
+    """Set up the repairs integration; return the factory of HTTP clients for its flows.
+
+    Fix flows are driven over Home Assistant's repairs HTTP API. The clients share one access
+    token, made when the first is: it expires after 30 minutes of (moved) time.
+    """
+    assert await async_setup_component(hass, "repairs", {})
+    return hass_client
+
+
+@pytest.fixture
+async def plugs(hass: HomeAssistant, sim: SimServer) -> tuple[SimPlug, SimPlug]:
+    """Return the Hall Mini's and the Garage Sync Module's plugs as switch entities."""
+    return await async_setup_plugs(hass, sim)

@@ -36,14 +36,7 @@ from .power_helpers import (
     async_advance,
     async_map_plugs,
     async_settle,
-    async_setup_plugs,
 )
-
-
-@pytest.fixture
-async def plugs(hass: HomeAssistant, sim: SimServer) -> tuple[SimPlug, SimPlug]:
-    """Return the Hall Mini's and the Garage Sync Module's plugs as switch entities."""
-    return await async_setup_plugs(hass, sim)
 
 
 @pytest.fixture

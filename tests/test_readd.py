@@ -43,7 +43,6 @@ from .power_helpers import (
     async_advance,
     async_map_plugs,
     async_settle,
-    async_setup_plugs,
 )
 from .repairs_helpers import process_repair_fix_flow, start_repair_fix_flow
 
@@ -55,21 +54,6 @@ OWL_CONFIG = (
     "GET /api/v1/accounts/{account_id}/networks/{network_id}/owls/{camera_id}/config"
 )
 READD_POLL = 60  # seconds between polls while a re-add is watched
-
-
-@pytest.fixture
-async def repairs(
-    hass: HomeAssistant, hass_client: ClientSessionGenerator
-) -> ClientSessionGenerator:
-    """Set up the repairs integration; return the factory of HTTP clients for its flows."""
-    assert await async_setup_component(hass, "repairs", {})
-    return hass_client
-
-
-@pytest.fixture
-async def plugs(hass: HomeAssistant, sim: SimServer) -> tuple[SimPlug, SimPlug]:
-    """Return the Hall Mini's and the Garage Sync Module's plugs as switch entities."""
-    return await async_setup_plugs(hass, sim)
 
 
 @pytest.fixture

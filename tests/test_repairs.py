@@ -11,8 +11,6 @@ from homeassistant.components.repairs.websocket_api import RepairsFlowResourceVi
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
-from homeassistant.setup import async_setup_component
-import pytest
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from blinksim.server import SimServer
@@ -28,19 +26,6 @@ BACK_YARD = "G8T20000000002"
 SIDE_GATE = "G8T20000000003"
 DRIVEWAY = "G8T20000000004"  # Blink XT: no two-way talk
 WORKSHOP = "G8T20000000005"
-
-
-@pytest.fixture
-async def repairs(
-    hass: HomeAssistant, hass_client: ClientSessionGenerator
-) -> ClientSessionGenerator:
-    """Set up the repairs integration; return the factory of HTTP clients for its flows.
-
-    A client is made after time has moved on: its access token expires after 30 minutes.
-    """
-    # Repairs platforms load lazily in this Home Assistant (no async_process_repairs_platforms).
-    assert await async_setup_component(hass, "repairs", {})
-    return hass_client
 
 
 def _issue(hass: HomeAssistant, issue_id: str) -> ir.IssueEntry | None:

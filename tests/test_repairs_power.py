@@ -12,8 +12,6 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
-from homeassistant.setup import async_setup_component
-import pytest
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from blinksim.server import SimServer
@@ -27,27 +25,11 @@ from .power_helpers import (
     async_advance,
     async_map_plugs,
     async_settle,
-    async_setup_plugs,
 )
 from .repairs_helpers import process_repair_fix_flow, start_repair_fix_flow
 
 HALL_MINI_ONLINE = "binary_sensor.hall_mini_online"
 OFFLINE_ISSUE = f"camera_offline_{HALL_MINI}"
-
-
-@pytest.fixture
-async def repairs(
-    hass: HomeAssistant, hass_client: ClientSessionGenerator
-) -> ClientSessionGenerator:
-    """Set up the repairs integration; return the factory of HTTP clients for its flows."""
-    assert await async_setup_component(hass, "repairs", {})
-    return hass_client
-
-
-@pytest.fixture
-async def plugs(hass: HomeAssistant, sim: SimServer) -> tuple[SimPlug, SimPlug]:
-    """Return the Hall Mini's and the Garage Sync Module's plugs as switch entities."""
-    return await async_setup_plugs(hass, sim)
 
 
 def _issue(hass: HomeAssistant, issue_id: str) -> ir.IssueEntry | None:
