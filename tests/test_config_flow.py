@@ -472,6 +472,46 @@ async def test_options_smart_plugs(
     assert entry.options["plugs"] == {"G8T30000000001": "switch.hall_mini_plug"}
 
 
+async def test_options_smart_plugs_keep_a_device_away(
+    hass: HomeAssistant,
+    sim: SimServer,
+    init_integration: ConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A device away from the account is not offered, and saving the page keeps its plug."""
+    entry = init_integration
+    hass.states.async_set("switch.hall_mini_plug", "on")
+    hass.states.async_set("switch.garage_plug", "on")
+    hass.config_entries.async_update_entry(
+        entry,
+        options={
+            **entry.options,
+            "plugs": {
+                "G8T30000000001": "switch.hall_mini_plug",
+                "G8T10000000002": "switch.garage_plug",
+            },
+        },
+    )
+    sim.world.remove_device(
+        "G8T30000000001"
+    )  # the Mini, removed in the Blink app for now
+    await async_poll(hass, freezer)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "plugs"}
+    )
+    assert "Hall Mini (G8T30000000001)" not in [
+        str(key) for key in result["data_schema"].schema
+    ]
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"cooldown_minutes": 15, "max_attempts": 3}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    # The Garage plug was cleared on the page; the Mini's, not shown, is kept.
+    assert entry.options["plugs"] == {"G8T30000000001": "switch.hall_mini_plug"}
+
+
 async def test_options_menu_without_devices(
     hass: HomeAssistant, sim: SimServer, init_integration: ConfigEntry
 ) -> None:

@@ -392,9 +392,10 @@ async def test_plug_mapping_dropped_meanwhile_is_restored(
     plugs: tuple[SimPlug, SimPlug],
     mapped: ConfigEntry,
 ) -> None:
-    """The options' plug page saved while the Mini is away drops its plug: the re-add puts it back.
+    """A plug kept over the options page while the Mini is away, and put back if lost.
 
-    Saving the options also reloads the entry: the re-add resumes from its stored state.
+    The page does not offer a device that is away, and keeps its plug. A plug lost otherwise
+    (the options changed by anything else) is restored when the Mini returns. Saving the options also reloads the entry: the re-add resumes from its stored state.
     """
     entry = mapped
     await _readd(hass, HALL_MINI)
@@ -402,7 +403,10 @@ async def test_plug_mapping_dropped_meanwhile_is_restored(
     await _poll(hass, freezer)
     await async_advance(hass, freezer, 15)  # the plug's reset
     await async_map_plugs(hass, entry, {GARAGE_SYNC: "switch.garage_plug"})
-    assert HALL_MINI not in entry.options["plugs"]
+    assert entry.options["plugs"][HALL_MINI] == HALL_PLUG
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, "plugs": {GARAGE_SYNC: "switch.garage_plug"}}
+    )
     assert _issue(hass, HALL_MINI) is not None
     sim.world.add_device(
         {"serial": HALL_MINI, "type": "owl", "name": "Hall Mini", "network_id": 2001}

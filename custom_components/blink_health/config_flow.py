@@ -368,10 +368,19 @@ class BlinkHealthOptionsFlow(OptionsFlowWithReload):
         }
         errors: dict[str, str] = {}
         if user_input is not None:
+            # Devices away from the account right now (a camera being re-added) are not
+            # offered: their plugs stay as they were.
+            offered = set(devices.values())
+            plugs_before: dict[str, str] = (
+                self.config_entry.options.get(CONF_PLUGS) or {}
+            )
             plugs = {
-                devices[field]: entity_id
-                for field, entity_id in user_input.items()
-                if field in devices and entity_id
+                **{s: e for s, e in plugs_before.items() if s not in offered},
+                **{
+                    devices[field]: entity_id
+                    for field, entity_id in user_input.items()
+                    if field in devices and entity_id
+                },
             }
             errors = {
                 field: "plug_not_found"
