@@ -40,43 +40,6 @@ def _online(hass: HomeAssistant, serial: str) -> str:
     return state.state
 
 
-async def test_token_refresh_is_silent_and_persisted(
-    hass: HomeAssistant,
-    sim: SimServer,
-    init_integration: ConfigEntry,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    """An access token past its lifetime is renewed in passing and the new one is stored."""
-    entry = init_integration
-    old_token = entry.data["token"]
-    # blinkpy renews a minute before expiry; the simulator issued 4-hour tokens.
-    for _ in range(48):
-        await async_poll(hass, freezer)
-    assert entry.data["token"] != old_token
-    assert entry.data["refresh_token"]
-    assert _online(hass, FRONT_YARD) == STATE_ON
-    assert entry.runtime_data.last_update_success
-
-
-async def test_token_refused_early_is_renewed(
-    hass: HomeAssistant,
-    sim: SimServer,
-    init_integration: ConfigEntry,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    """Blink refusing a token before its time: one renewal, one retry, no reauth."""
-    entry = init_integration
-    old_token = entry.data["token"]
-    sim.world.update_account({"expire_access_token": True})
-    sim.requests.reset()
-    await async_poll(hass, freezer)
-    assert entry.state is ConfigEntryState.LOADED
-    assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-    assert entry.data["token"] != old_token
-    assert sim.requests[HOMESCREEN] == 2
-    assert _online(hass, FRONT_YARD) == STATE_ON
-
-
 async def test_setup_signs_in_when_no_tokens_are_stored(
     hass: HomeAssistant, sim: SimServer
 ) -> None:
