@@ -120,7 +120,7 @@ def start_power_cycle(
 
 def field_for(hass: HomeAssistant, entry: ConfigEntry, serial: str) -> str:
     """Return the plugs step's field of a device (its name and serial)."""
-    device = entry.runtime_data.data.device(serial)
+    device = entry.runtime_data.coordinator.data.device(serial)
     return f"{device.name} ({serial})"
 
 

@@ -23,7 +23,7 @@ EN: dict[str, Any] = json.loads(
 )
 ICONS: dict[str, Any] = json.loads((PACKAGE / "icons.json").read_text(encoding="utf-8"))
 # Helpers that build a translated exception from a key given as their first argument.
-ERROR_HELPERS = frozenset({"_error", "_failed"})
+ERROR_HELPERS = frozenset({"translated_error", "_failed"})
 
 
 def _schema_fields(hass: HomeAssistant, action: str) -> set[str]:

@@ -170,7 +170,7 @@ def _device_id(hass: HomeAssistant, serial: str) -> str:
 
 def _requests_of_blink_health(entry: ConfigEntry) -> int:
     """Return the Blink requests Blink Health itself sent (its api_requests counter)."""
-    coordinator: BlinkHealthCoordinator = entry.runtime_data
+    coordinator: BlinkHealthCoordinator = entry.runtime_data.coordinator
     return coordinator.cloud.request_log.total
 
 
@@ -186,10 +186,10 @@ async def test_attach_creates_the_entry(
     }
     assert entry.unique_id == str(sim.world.account.account_id)
     assert entry.title == "Blink (d***@example.com)"
-    assert isinstance(entry.runtime_data, AttachedCoordinator)
-    assert entry.runtime_data.update_interval is None
+    assert isinstance(entry.runtime_data.coordinator, AttachedCoordinator)
+    assert entry.runtime_data.coordinator.update_interval is None
     # No credentials and no tokens of its own to store.
-    assert entry.runtime_data.cloud.login_data == {}
+    assert entry.runtime_data.coordinator.cloud.login_data == {}
     assert _state(hass, FRONT_YARD_ONLINE) == STATE_ON
     # Setting up (homescreen and every device's details) cost Blink nothing.
     assert sim.requests.total() == 0
@@ -279,8 +279,8 @@ async def test_steady_state_adds_no_requests(
     assert with_blink_health == core_alone
     assert _requests_of_blink_health(entry) == 0
     assert _state(hass, "sensor.blink_account_requests_in_the_last_hour") == "0"
-    assert entry.runtime_data.update_interval is None
-    assert entry.runtime_data.last_update_success
+    assert entry.runtime_data.coordinator.update_interval is None
+    assert entry.runtime_data.coordinator.last_update_success
 
 
 async def test_core_reload_is_followed(
@@ -318,7 +318,7 @@ async def test_core_unload_and_removal(
     await hass.async_block_till_done(wait_background_tasks=True)
     assert _state(hass, FRONT_YARD_ONLINE) == STATE_UNAVAILABLE
     assert attached.state is ConfigEntryState.LOADED
-    assert attached.runtime_data.last_exception.translation_key == "core_not_loaded"
+    assert attached.runtime_data.coordinator.last_exception.translation_key == "core_not_loaded"
     assert await hass.config_entries.async_setup(core_entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert _state(hass, FRONT_YARD_ONLINE) == STATE_ON
@@ -331,7 +331,7 @@ async def test_core_unload_and_removal(
     assert issue.is_fixable
     assert issue.translation_placeholders == {"title": attached.title}
     assert _state(hass, FRONT_YARD_ONLINE) == STATE_UNAVAILABLE
-    assert attached.runtime_data.last_exception.translation_key == "core_entry_removed"
+    assert attached.runtime_data.coordinator.last_exception.translation_key == "core_entry_removed"
     # An update asked for meanwhile fails the same way, without a crash.
     await _update_entity(hass, freezer, FRONT_YARD_ONLINE)
     await async_poll(hass, freezer)
@@ -410,7 +410,7 @@ async def test_core_reauth(
     flows = hass.config_entries.flow.async_progress_by_handler(CORE_DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
     assert _state(hass, FRONT_YARD_ONLINE) == STATE_UNAVAILABLE
-    assert attached.runtime_data.last_exception.translation_key == "core_reauth"
+    assert attached.runtime_data.coordinator.last_exception.translation_key == "core_reauth"
     # Waiting for the user: no requests of Blink Health's, no "cloud unreachable" issue.
     for _ in range(4):
         await async_poll(hass, freezer)
@@ -428,7 +428,7 @@ async def test_core_reauth(
     await hass.async_block_till_done(wait_background_tasks=True)
     assert core_entry.state is ConfigEntryState.LOADED
     assert _state(hass, FRONT_YARD_ONLINE) == STATE_ON
-    assert attached.runtime_data.last_update_success
+    assert attached.runtime_data.coordinator.last_update_success
 
 
 async def test_core_cannot_reach_blink(
@@ -442,7 +442,7 @@ async def test_core_cannot_reach_blink(
     sim.add_fault(HOMESCREEN, status=503, body="html", count=None, duration=86400)
     await async_poll(hass, freezer)
     assert _state(hass, FRONT_YARD_ONLINE) == STATE_UNAVAILABLE
-    coordinator = attached.runtime_data
+    coordinator = attached.runtime_data.coordinator
     assert coordinator.last_exception.translation_key == "core_update_failed"
     assert "cloud_unreachable" not in _issue_ids(hass)
     # Core keeps failing without telling its listeners; Blink Health looks again at its pace.
@@ -476,7 +476,7 @@ async def test_core_homescreen_not_a_homescreen(
     assert core_entry.runtime_data.api.homescreen == {"message": "Oops", "code": 9}
     assert _state(hass, FRONT_YARD_ONLINE) == STATE_UNAVAILABLE
     assert (
-        attached.runtime_data.last_exception.translation_placeholders["error"]
+        attached.runtime_data.coordinator.last_exception.translation_placeholders["error"]
         == "invalid homescreen"
     )
     assert len(dr.async_entries_for_config_entry(devices, attached.entry_id)) == before
@@ -495,7 +495,7 @@ async def test_core_signed_in_to_another_account(
     monkeypatch.setattr(core_entry.runtime_data.api.auth, "account_id", 4242)
     await _update_entity(hass, freezer, FRONT_YARD_ONLINE)
     assert _state(hass, FRONT_YARD_ONLINE) == STATE_UNAVAILABLE
-    assert attached.runtime_data.last_exception.translation_key == "core_other_account"
+    assert attached.runtime_data.coordinator.last_exception.translation_key == "core_other_account"
 
 
 def _no_runtime_data(core: ConfigEntry, monkeypatch: pytest.MonkeyPatch) -> str:
@@ -620,7 +620,7 @@ async def test_internals_fix_flow_switches_to_own_sign_in(
     assert attached.data["refresh_token"]
     assert attached.data["hardware_id"]
     assert attached.unique_id == str(account.account_id)
-    coordinator = attached.runtime_data
+    coordinator = attached.runtime_data.coordinator
     assert type(coordinator) is BlinkHealthCoordinator
     assert coordinator.update_interval is not None
     assert _issue(hass, issue_id) is None
@@ -689,7 +689,7 @@ async def test_reconfigure_gives_own_sign_in(
     assert result["reason"] == "own_sign_in_successful"
     await hass.async_block_till_done()
     assert CONF_MODE not in attached.data
-    assert type(attached.runtime_data) is BlinkHealthCoordinator
+    assert type(attached.runtime_data.coordinator) is BlinkHealthCoordinator
 
 
 async def test_options_and_diagnostics_in_attach_mode(
@@ -822,7 +822,7 @@ async def test_power_cycle_in_attach_mode(
     """The power_cycle action works on core's sign-in; its fast polls are counted and reported."""
     hall, _ = plugs
     await async_map_plugs(hass, attached, {HALL_MINI: HALL_PLUG})
-    assert isinstance(attached.runtime_data, AttachedCoordinator)
+    assert isinstance(attached.runtime_data.coordinator, AttachedCoordinator)
     sim.requests.reset()
     task = asyncio.get_running_loop().create_task(
         hass.services.async_call(
@@ -857,7 +857,7 @@ async def test_power_cycle_in_attach_mode(
     )
     # Back to following core: no schedule and no requests of its own; an hour of core
     # refreshes later the requests of the last hour are back to 0.
-    coordinator = attached.runtime_data
+    coordinator = attached.runtime_data.coordinator
     assert coordinator.update_interval is None
     for _ in range(12):
         await async_poll(hass, freezer)

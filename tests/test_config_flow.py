@@ -370,7 +370,7 @@ async def test_options(
     await hass.async_block_till_done()
     assert entry.options["scan_interval"] == 600
     assert entry.options["download_sensor"] == "sensor.speedtest_download"
-    assert entry.runtime_data.update_interval.total_seconds() == 600
+    assert entry.runtime_data.coordinator.update_interval.total_seconds() == 600
 
     # Clearing an optional sensor removes it.
     result = await _open_settings(hass, entry.entry_id)

@@ -265,7 +265,7 @@ async def test_slow_answer_times_out(
     is moved one second at a time; the poll must fail once 10 s have passed, long before the
     simulator would answer (30 s). Nothing else is patched.
     """
-    coordinator = init_integration.runtime_data
+    coordinator = init_integration.runtime_data.coordinator
     sim.add_fault(HOMESCREEN, delay=SLOW_SECONDS, count=1)
     sim.requests.reset()
     freezer.tick(timedelta(seconds=INTERVAL + 1))
@@ -366,7 +366,7 @@ async def test_empty_account(
     await hass.async_block_till_done()
     entry = result["result"]
     assert entry.state is ConfigEntryState.LOADED
-    assert entry.runtime_data.data.serials == frozenset()
+    assert entry.runtime_data.coordinator.data.serials == frozenset()
     sim.requests.reset()
     for _ in range(12):
         await _poll(hass, sim, freezer)
@@ -419,7 +419,7 @@ async def test_wrong_field_types_held_for_a_day(
 ) -> None:
     """One device's fields of the wrong type in a real homescreen: unknown values, kept, no storm."""
     entry = init_integration
-    body = copy.deepcopy(entry.runtime_data.last_homescreen)
+    body = copy.deepcopy(entry.runtime_data.coordinator.last_homescreen)
     assert body is not None
     camera = next(c for c in body["cameras"] if c["serial"] == FRONT_YARD)
     camera.update(status=7, signals="strong", battery=["ok"], updated_at={"x": 1})
@@ -619,7 +619,7 @@ async def test_access_token_expiry_is_silent(
     tokens = [entry.data["token"]]
     for _ in range(DAY_POLLS):
         await _poll(hass, sim, freezer)
-        assert entry.runtime_data.last_update_success
+        assert entry.runtime_data.coordinator.last_update_success
         assert _state(hass, "binary_sensor", f"{FRONT_YARD}-online") == STATE_ON
         if entry.data["token"] != tokens[-1]:
             assert _token_is_current(sim, entry)
@@ -815,7 +815,7 @@ async def test_blink_unreachable_held_for_a_day(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """No connection at all (the cloud's port closed): backoff, the issue, recovery after."""
-    request_log = init_integration.runtime_data.cloud.request_log
+    request_log = init_integration.runtime_data.coordinator.cloud.request_log
     healthy = await _healthy_day(hass, sim, freezer)
     await sim.stop()
     tried = request_log.total
@@ -918,7 +918,7 @@ async def test_details_429_with_an_html_body(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """A 429 on details, as an HTML page: the pause is honoured like any 429."""
-    coordinator = init_integration.runtime_data
+    coordinator = init_integration.runtime_data.coordinator
     freezer.tick(6 * 3600)  # every device's details are due again
     sim.add_fault(CAMERA_CONFIG, status=429, body="html", retry_after=1800, count=1)
     sim.requests.reset()

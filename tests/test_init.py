@@ -149,7 +149,7 @@ async def test_invalid_homescreen_is_a_failed_poll(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """A homescreen that is not JSON (or not an object) fails the poll; nothing raises."""
-    coordinator = init_integration.runtime_data
+    coordinator = init_integration.runtime_data.coordinator
     sim.add_fault(HOMESCREEN, status=200, body="invalid_json", count=1)
     await async_poll(hass, freezer)
     assert not coordinator.last_update_success
@@ -164,7 +164,7 @@ async def test_details_failures_do_not_fail_the_poll(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Per-device details that fail are skipped; a 429 on them pauses polling like any 429."""
-    coordinator = init_integration.runtime_data
+    coordinator = init_integration.runtime_data.coordinator
     # Six hours on, every device's details are due again, a few per poll.
     freezer.tick(6 * 3600)
     sim.add_fault(CAMERA_CONFIG, status=503, body="html", count=1)

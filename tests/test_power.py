@@ -23,7 +23,6 @@ from pytest_homeassistant_custom_component.common import (
 
 from blinksim.server import SimServer
 from custom_components.blink_health.const import DOMAIN, EVENT_POWER_CYCLE
-from custom_components.blink_health.power import async_power_cycle
 
 from .power_helpers import (
     FRONT_DOOR,
@@ -127,7 +126,7 @@ async def test_happy_path(
     homescreen = [k for k in sim.requests if "homescreen" in k]
     assert len(homescreen) == 1
     assert 2 <= sim.requests[homescreen[0]] <= 4
-    assert mapped.runtime_data.update_interval.total_seconds() == 300
+    assert mapped.runtime_data.coordinator.update_interval.total_seconds() == 300
 
 
 async def test_refusals(
@@ -390,8 +389,8 @@ async def test_plug_chosen_in_a_repair_flow_is_saved(
 ) -> None:
     """A plug passed to async_power_cycle (a repair flow's pick) is used and saved."""
     task = asyncio.get_running_loop().create_task(
-        async_power_cycle(
-            hass, init_integration, HALL_MINI, plug=HALL_PLUG, wait_online=False
+        init_integration.runtime_data.power.async_power_cycle(
+            HALL_MINI, plug=HALL_PLUG, wait_online=False
         )
     )
     await async_advance(hass, freezer, 15)

@@ -143,7 +143,7 @@ async def test_plug_switched_off_by_someone_while_verifying(
     # Fast polls (every 15 s) only for the verification, then the usual interval again.
     assert polls_while_verifying <= 120 // 15 + 1
     assert sim.requests.total() == 3
-    assert mapped.runtime_data.update_interval.total_seconds() == 300
+    assert mapped.runtime_data.coordinator.update_interval.total_seconds() == 300
 
 
 @pytest.mark.parametrize(("phase", "seconds"), [("off period", 10), ("verifying", 70)])
@@ -248,7 +248,7 @@ async def test_two_accounts_cycle_at_once(
     assert set(sim.requests) == {HOMESCREEN}
     assert set(second_sim.requests) == {HOMESCREEN}
     for entry in entries:
-        assert entry.runtime_data.update_interval.total_seconds() == 300
+        assert entry.runtime_data.coordinator.update_interval.total_seconds() == 300
 
 
 async def test_caller_gives_up_mid_cycle(

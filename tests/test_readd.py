@@ -233,7 +233,7 @@ async def test_action_waits_for_the_whole_readd(
 ) -> None:
     """wait: true → removed, reset by hand, added (new id), online: Home Assistant's side survives."""
     entry = init_integration
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     _customise(hass, FRONT_YARD)
     before = _ha_side(hass, FRONT_YARD)
     old_id = sim.world.devices[FRONT_YARD].id
@@ -241,7 +241,7 @@ async def test_action_waits_for_the_whole_readd(
     await async_settle(hass)
     assert not task.done()
     assert _issue(hass, FRONT_YARD) is not None
-    assert FRONT_YARD in coordinator.retained_serials
+    assert FRONT_YARD in coordinator.kept_serials
     # Watched: a poll a minute while the re-add runs (the options' shortest interval).
     assert coordinator.update_interval == timedelta(seconds=READD_POLL)
     sim.requests.reset()
@@ -299,7 +299,7 @@ async def test_action_waits_for_the_whole_readd(
     # Nothing beyond the polls and the one details request of the returning camera.
     assert dict(sim.requests) == {HOMESCREEN: 6, CAMERA_CONFIG: 1}
     assert _issue(hass, FRONT_YARD) is None
-    assert coordinator.retained_serials == set()
+    assert coordinator.kept_serials == set()
     assert coordinator.update_interval == timedelta(seconds=300)
     _no_orphans(hass, entry)
 
@@ -441,8 +441,8 @@ async def test_restart_between_removed_and_added(
 
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
-    coordinator = entry.runtime_data
-    assert FRONT_YARD in coordinator.retained_serials
+    coordinator = entry.runtime_data.coordinator
+    assert FRONT_YARD in coordinator.kept_serials
     assert coordinator.update_interval == timedelta(seconds=READD_POLL)
     assert _issue(hass, FRONT_YARD) is not None
     for _ in range(3):
@@ -463,7 +463,7 @@ async def test_restart_between_removed_and_added(
     assert result["type"] == "create_entry"
     assert _ha_side(hass, FRONT_YARD) == before
     assert hass_storage[key]["data"]["procedures"] == {}
-    assert entry.runtime_data.retained_serials == set()
+    assert entry.runtime_data.coordinator.kept_serials == set()
 
 
 async def test_stored_readd_resumes_at_setup(
@@ -491,7 +491,7 @@ async def test_stored_readd_resumes_at_setup(
     assert _issue(hass, FRONT_YARD) is None
     assert hass_storage[key]["data"]["procedures"] == {}
     assert _ha_side(hass, FRONT_YARD) == before
-    assert entry.runtime_data.data.cameras[FRONT_YARD].id == new_id
+    assert entry.runtime_data.coordinator.data.cameras[FRONT_YARD].id == new_id
 
 
 async def test_stored_reset_interrupted_asks_the_person(
@@ -526,7 +526,7 @@ async def test_timeout_then_stop(
     repairs: ClientSessionGenerator,
 ) -> None:
     """Nothing done in the app: the timeout ends the re-add with what was seen and what to do."""
-    coordinator = init_integration.runtime_data
+    coordinator = init_integration.runtime_data.coordinator
     task = _call(hass, FRONT_YARD, wait=True, timeout=5)
     await async_settle(hass)
     for _ in range(5):
@@ -539,7 +539,7 @@ async def test_timeout_then_stop(
     assert response["next_step"] == "remove_in_app"
     assert response["removed_at"] is None
     assert response["health"] is None
-    assert coordinator.retained_serials == set()
+    assert coordinator.kept_serials == set()
     assert coordinator.update_interval == timedelta(seconds=300)
     # The issue stays, to say what happened.
     assert _issue(hass, FRONT_YARD) is not None
@@ -737,7 +737,7 @@ async def test_cancel_from_the_flow(
     repairs: ClientSessionGenerator,
 ) -> None:
     """Stopping the re-add: nothing is kept for it any more, the issue goes, a waiter is told."""
-    coordinator = init_integration.runtime_data
+    coordinator = init_integration.runtime_data.coordinator
     task = _call(hass, FRONT_YARD, wait=True)
     await async_settle(hass)
     client = await repairs()
@@ -751,7 +751,7 @@ async def test_cancel_from_the_flow(
     assert response["phase"] == "cancelled"
     assert response["ended_in"] == "remove"
     assert _issue(hass, FRONT_YARD) is None
-    assert coordinator.retained_serials == set()
+    assert coordinator.kept_serials == set()
     assert coordinator.update_interval == timedelta(seconds=300)
 
 

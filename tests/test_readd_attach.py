@@ -27,7 +27,7 @@ async def test_readd_follows_core_refreshes(
 ) -> None:
     """No schedule and no requests of its own: core's refreshes show the camera leave and return."""
     entry = await async_attach(hass, core_entry)
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     device = dr.async_get(hass).async_get_device_by_identifier(
         (DOMAIN, FRONT_YARD), entry.entry_id
     )
@@ -46,7 +46,7 @@ async def test_readd_follows_core_refreshes(
     sim.world.remove_device(FRONT_YARD)
     for _ in range(3):
         await async_poll(hass, freezer)  # core refreshes; attach mode follows
-    proc = coordinator.readd.get(FRONT_YARD)
+    proc = entry.runtime_data.readd.get(FRONT_YARD)
     assert proc is not None
     assert proc.report()["phase"] == "add"
     sim.world.add_device(

@@ -175,7 +175,7 @@ def test_readd_action_and_errors_have_text() -> None:
         for node in ast.walk(tree)
         if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
-        and node.func.id == "_error"
+        and node.func.id == "translated_error"
         and node.args
         and isinstance(node.args[0], ast.Constant)
     }

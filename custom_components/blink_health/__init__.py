@@ -10,11 +10,13 @@ from homeassistant.helpers.typing import ConfigType
 from .attach import AttachedCoordinator, CoreBlinkSource, async_delete_attach_issues
 from .cloud import BlinkCloud, async_create_session
 from .const import CONF_CORE_ENTRY_ID, CONF_MODE, DOMAIN, MODE_ATTACH
-from .coordinator import BlinkHealthConfigEntry, BlinkHealthCoordinator
+from .coordinator import BlinkHealthCoordinator
 from .issues import async_remove_issues, async_unload_issues
-from .power import async_remove_power_store
-from .readd import async_remove_readd_store
+from .power import STORE_NAME as POWER_STORE, PowerCycles
+from .readd import STORE_NAME as READD_STORE, Readds
+from .runtime import BlinkHealthConfigEntry, BlinkHealthData
 from .services import async_setup_services
+from .storage import async_remove_store
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -27,43 +29,53 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     return True
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: BlinkHealthConfigEntry) -> bool:
-    """Sign in (only if the stored tokens cannot be used), poll once, then add the entities."""
-    coordinator: BlinkHealthCoordinator | None = None
+def _build_coordinator(
+    hass: HomeAssistant, entry: BlinkHealthConfigEntry
+) -> BlinkHealthCoordinator:
+    """Return the coordinator of the entry's mode: core Blink's data, or a sign-in of its own."""
     if entry.data.get(CONF_MODE) == MODE_ATTACH:
         # No sign-in and no polling of its own: read the core Blink entry's (attach.py).
         source = CoreBlinkSource(hass, entry.data[CONF_CORE_ENTRY_ID])
-        coordinator = AttachedCoordinator(hass, entry, source)
-    else:
-        # An entry switched from attach mode to its own sign-in: its attach issues are moot.
-        async_delete_attach_issues(hass, entry.entry_id)
-        session, request_log = async_create_session(hass)
+        return AttachedCoordinator(hass, entry, source)
+    # An entry switched from attach mode to its own sign-in: its attach issues are moot.
+    async_delete_attach_issues(hass, entry.entry_id)
+    session, request_log = async_create_session(hass)
+    coordinator: BlinkHealthCoordinator | None = None
 
-        def _tokens_refreshed() -> None:
-            """Persist tokens blinkpy refreshed in the middle of a request."""
-            if coordinator is not None:
-                coordinator.save_tokens()
+    def _tokens_refreshed() -> None:
+        """Persist tokens blinkpy refreshed in the middle of a request."""
+        if coordinator is not None:
+            coordinator.save_tokens()
 
-        cloud = BlinkCloud(
-            session, request_log, entry.data, on_tokens=_tokens_refreshed
-        )
-        coordinator = BlinkHealthCoordinator(hass, entry, cloud)
+    cloud = BlinkCloud(session, request_log, entry.data, on_tokens=_tokens_refreshed)
+    coordinator = BlinkHealthCoordinator(hass, entry, cloud)
+    return coordinator
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: BlinkHealthConfigEntry) -> bool:
+    """Sign in (only if the stored tokens cannot be used), poll once, then add the entities."""
+    coordinator = _build_coordinator(hass, entry)
+    # The feature slices hook into the coordinator; it knows none of them.
+    power = PowerCycles(hass, entry, coordinator)
+    readd = Readds(hass, entry, coordinator, reset=power.async_reset)
     # Before anything can fail: a plug an interrupted power cycle left off goes back on.
-    await coordinator.power.async_setup()
+    await power.async_setup()
     # Before the first poll: cameras being re-added keep their devices while they are away.
-    await coordinator.readd.async_load()
+    await readd.async_load()
 
     async def _async_stop(event: Event) -> None:
         """Switch plugs of running power cycles back on before Home Assistant stops."""
-        await coordinator.power.async_shutdown()
+        await power.async_shutdown()
 
     entry.async_on_unload(
         hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _async_stop)
     )
     await coordinator.async_config_entry_first_refresh()
-    entry.runtime_data = coordinator
+    entry.runtime_data = BlinkHealthData(
+        coordinator=coordinator, power=power, readd=readd
+    )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    coordinator.readd.async_start_watching()
+    readd.async_start_watching()
     return True
 
 
@@ -85,8 +97,8 @@ async def async_remove_entry(
 ) -> None:
     """Delete every repair issue of a removed entry, ignored ones included, and its stored data."""
     async_remove_issues(hass, entry)
-    await async_remove_power_store(hass, entry)
-    await async_remove_readd_store(hass, entry)
+    await async_remove_store(hass, entry, POWER_STORE)
+    await async_remove_store(hass, entry, READD_STORE)
 
 
 async def async_remove_config_entry_device(
@@ -96,9 +108,9 @@ async def async_remove_config_entry_device(
 
     A camera being re-added is away from the account on purpose: its device stays.
     """
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     health = coordinator.data
     serials = {value for domain, value in device.identifiers if domain == DOMAIN}
-    if str(entry.unique_id) in serials or serials & coordinator.retained_serials:
+    if str(entry.unique_id) in serials or serials & coordinator.kept_serials:
         return False
     return health is None or not serials & health.serials

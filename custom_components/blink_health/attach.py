@@ -38,7 +38,7 @@ from .cloud import (
     checked_homescreen,
 )
 from .const import CONF_CORE_ENTRY_ID, CORE_DOMAIN, DEFAULT_SCAN_INTERVAL, DOMAIN
-from .coordinator import BlinkHealthConfigEntry, BlinkHealthCoordinator
+from .coordinator import BlinkHealthCoordinator
 from .health import AccountHealth, CameraHealth
 
 ISSUE_CORE_INTERNALS = "core_internals_changed"
@@ -139,6 +139,8 @@ class CoreBlinkSource:
         self.request_log = RequestLog()
         # Callers asking for fresh data; while > 0 every poll fetches a homescreen.
         self.live = 0
+        # A feature asked for live polls at its own pace (a power-cycled device verified).
+        self.live_polls = False
         # Blink's Retry-After (monotonic seconds): no request of ours before it.
         self.not_before = 0.0
         # The last homescreen fetched here, and core's homescreen object at that moment:
@@ -170,7 +172,7 @@ class CoreBlinkSource:
         if self._fresh is not None and self._fresh[0] is not view.homescreen:
             self._fresh = None  # core refreshed since: its homescreen is the newest
         newest = self._fresh[1] if self._fresh is not None else view.homescreen
-        if not self.live or time.monotonic() < self.not_before:
+        if not (self.live or self.live_polls) or time.monotonic() < self.not_before:
             return checked_homescreen(newest), None
         self.request_log.count_request()
         started = time.perf_counter()
@@ -202,14 +204,11 @@ class AttachedCoordinator(BlinkHealthCoordinator):
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: BlinkHealthConfigEntry,
+        entry: ConfigEntry[Any],
         source: CoreBlinkSource,
     ) -> None:
         """Set up the coordinator; core's refreshes drive it (update_interval None)."""
         super().__init__(hass, entry, source)
-        # Without a latency of its own each poll would often equal the last and skip the
-        # entities: the request count (last hour) must still be re-read after core's refresh.
-        self.always_update = True
         # The schedule while no device is being verified: none while core's data is good.
         self.idle_interval: timedelta | None = None
         self.update_interval = None
@@ -299,8 +298,18 @@ class AttachedCoordinator(BlinkHealthCoordinator):
     def _set_idle_interval(self, interval: timedelta | None) -> None:
         """Set the schedule used while no device is being verified."""
         self.idle_interval = interval
-        if not self._online_waiters:
-            self.update_interval = interval
+        self._apply_pace(reschedule=False)
+
+    @override
+    def _pace(self) -> timedelta | None:
+        """Follow core's refreshes; only a live pace request polls through core's blinkpy.
+
+        A re-add is watched through core's refreshes (no schedule of its own); a power-cycled
+        device being verified needs Blink's answer every 15 s, fetched through core's object.
+        """
+        live = [request.interval for request in self.pace_requests if request.live]
+        self.cloud.live_polls = bool(live)
+        return min(live) if live else self.idle_interval
 
     async def async_request_fresh_data(self, serial: str | None = None) -> bool:
         """Poll now on fresh data ("check again"): one homescreen through core's object."""
@@ -309,17 +318,6 @@ class AttachedCoordinator(BlinkHealthCoordinator):
             return await super().async_request_fresh_data(serial)
         finally:
             self.cloud.live -= 1
-
-    async def async_watch_until_online(self, serial: str, seconds: float) -> bool:
-        """Poll on a fast schedule through core's blinkpy object while verifying a device."""
-        self.cloud.live += 1
-        try:
-            return await super().async_watch_until_online(serial, seconds)
-        finally:
-            self.cloud.live -= 1
-            if not self._online_waiters:
-                # Back to following core: no schedule of our own.
-                self.update_interval = self.idle_interval
 
     def _follow(self, coordinator: DataUpdateCoordinator[Any]) -> None:
         """Listen to core's coordinator (a new one after each core reload)."""

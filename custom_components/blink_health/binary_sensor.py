@@ -14,7 +14,6 @@ from homeassistant.components.binary_sensor import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import BlinkHealthConfigEntry
 from .entity import (
     BlinkHealthAccountEntity,
     BlinkHealthEntity,
@@ -23,6 +22,7 @@ from .entity import (
     async_track_devices,
 )
 from .health import CameraHealth, PowerSource
+from .runtime import BlinkHealthConfigEntry
 
 # Read-only platform: all data comes from the coordinator.
 PARALLEL_UPDATES = 0
@@ -74,7 +74,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up the cloud sensor and every device's binary sensors, now and as devices appear."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     async_add_entities(
         [CloudReachableSensor(coordinator, account_key(entry), CLOUD_REACHABLE)]
     )

@@ -15,11 +15,12 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import BlinkHealthConfigEntry
 from .entity import BlinkHealthEntity, Device, async_track_devices
 from .health import CameraHealth
 from .issues import async_open_troubleshooter
-from .power import can_power_cycle, plug_for
+from .power import can_power_cycle
+from .runtime import BlinkHealthConfigEntry
+from .settings import plug_for
 
 # Each press is an action on a device: one at a time per platform is plenty.
 PARALLEL_UPDATES = 1
@@ -37,7 +38,7 @@ async def _open_troubleshooter(
     hass: HomeAssistant, entry: BlinkHealthConfigEntry, serial: str
 ) -> None:
     """Open the guided two-way-audio troubleshooter (a repair issue) for the camera."""
-    health = entry.runtime_data.data
+    health = entry.runtime_data.coordinator.data
     device = health.device(serial) if health is not None else None
     async_open_troubleshooter(hass, entry, serial, device.name if device else serial)
 
@@ -75,7 +76,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up the buttons of every device, now and as devices appear."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
 
     def entities_for(serial: str, device: Device) -> list[ButtonEntity]:
         """Return the buttons this device has."""

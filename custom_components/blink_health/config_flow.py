@@ -75,9 +75,9 @@ from .const import (
     MIN_SCAN_INTERVAL_SECONDS,
     MODE_ATTACH,
 )
-from .coordinator import BlinkHealthConfigEntry
 from .health import iter_devices
 from .power import can_power_cycle
+from .runtime import BlinkHealthConfigEntry
 from .settings import DEFAULT_THRESHOLDS
 
 CREDENTIALS_SCHEMA = probatio.Schema(
@@ -363,7 +363,7 @@ class BlinkHealthOptionsFlow(OptionsFlowWithReload):
         """Choose the switch that powers each mains-capable device, the cooldown and the cap."""
         devices = {
             f"{device.name} ({device.serial})": device.serial
-            for device in iter_devices(self.config_entry.runtime_data.data)
+            for device in iter_devices(self.config_entry.runtime_data.coordinator.data)
             if can_power_cycle(device)
         }
         errors: dict[str, str] = {}

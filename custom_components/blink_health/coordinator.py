@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from collections import deque
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections import Counter, deque
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 import time
 from typing import Any, override
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
@@ -29,75 +30,52 @@ from .const import (
     DETAILS_MAX_AGE,
     DETAILS_PER_POLL,
     DOMAIN,
-    FAST_POLL_INTERVAL,
     LOGGER,
     MAX_BACKOFF,
-    MAX_FAST_POLL,
-    READD_POLL_INTERVAL,
 )
+from .details import DetailsCache
 from .devices import async_sync_devices, device_signature
-from .health import AccountHealth, CameraHealth, iter_devices, parse_account
+from .health import AccountHealth, iter_devices, parse_account
 from .issues import async_sync_issues
 from .playbook import Finding, History, InternetFigures, Thresholds, evaluate
-from .power import PowerCycles
-from .readd import Readds
 from .settings import excluded_serials, internet_figures, thresholds_from_options
 
 # Enough latency samples for the "sustained over several polls" rule, whatever the option says.
 LATENCY_SAMPLES = 12
+# The listener context of the account's own entities (device entities use their serial).
+ACCOUNT_CONTEXT = "account"
 
-type BlinkHealthConfigEntry = ConfigEntry[BlinkHealthCoordinator]
+type PollListener = Callable[[AccountHealth], None]
 
 
-@dataclass(slots=True)
-class DetailsCache:
-    """Per-device detail bodies, when each was fetched (monotonic seconds) and for which id."""
+@dataclass(slots=True, frozen=True, eq=False)
+class PaceRequest:
+    """A feature's wish for polls at most `interval` apart (see async_poll_faster)."""
 
-    bodies: dict[str, Mapping[str, Any]] = field(default_factory=dict)
-    fetched_at: dict[str, float] = field(default_factory=dict)
-    # The (camera id, network id) each serial's details were fetched for.
-    fetched_for: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
+    interval: timedelta
+    live: bool
 
-    def stale(self, serials: list[str], now: float, max_age: float) -> list[str]:
-        """Return the serials whose details are missing or older than max_age, oldest first."""
-        due = [
-            s for s in serials if now - self.fetched_at.get(s, -float("inf")) >= max_age
-        ]
-        return sorted(due, key=lambda s: self.fetched_at.get(s, -float("inf")))
 
-    def forget_missing(self, serials: frozenset[str]) -> None:
-        """Drop details of devices no longer on the account."""
-        for serial in set(self.bodies) - serials:
-            del self.bodies[serial]
-        for serial in set(self.fetched_at) - serials:
-            del self.fetched_at[serial]
-        for serial in set(self.fetched_for) - serials:
-            del self.fetched_for[serial]
+@dataclass(slots=True, frozen=True)
+class Published:
+    """What the listeners were last told: per context, what its entities show."""
 
-    def forget_changed(self, cameras: Mapping[str, CameraHealth]) -> None:
-        """Drop details fetched under another camera id or network (a camera re-added).
-
-        Its serial stays, but Blink gave it a new id: the old body describes a camera that no
-        longer exists, so the details are due again, now under the new id.
-        """
-        for serial, camera in cameras.items():
-            fetched_for = self.fetched_for.get(serial)
-            if fetched_for is not None and fetched_for != (
-                camera.id,
-                camera.network_id,
-            ):
-                self.bodies.pop(serial, None)
-                self.fetched_at.pop(serial, None)
-                del self.fetched_for[serial]
+    success: bool
+    devices: dict[str, object]
+    account: tuple[object, ...]
 
 
 class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
-    """One homescreen request per poll; details at most every 6 hours per device; back off on errors."""
+    """One homescreen request per poll; details at most every 6 hours per device; back off on errors.
 
-    config_entry: BlinkHealthConfigEntry
+    Features (power cycles, re-adds) hook in through poll listeners, pace requests and device
+    claims; the coordinator knows none of them.
+    """
+
+    config_entry: ConfigEntry[Any]
 
     def __init__(
-        self, hass: HomeAssistant, entry: BlinkHealthConfigEntry, cloud: BlinkSource
+        self, hass: HomeAssistant, entry: ConfigEntry[Any], cloud: BlinkSource
     ) -> None:
         """Set up the coordinator for one Blink account."""
         self.base_interval = timedelta(
@@ -111,8 +89,9 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
             config_entry=entry,
             name=DOMAIN,
             update_interval=self.base_interval,
-            # AccountHealth compares by value: an unchanged poll writes no state.
-            always_update=False,
+            # Every refresh reaches async_update_listeners, which tells only the entities
+            # whose device (or the account's figures) changed since they were last told.
+            always_update=True,
         )
         self.cloud = cloud
         self.details = DetailsCache()
@@ -122,8 +101,11 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
         self.offline_since: dict[str, datetime] = {}
         self.recent_latencies: deque[float | None] = deque(maxlen=LATENCY_SAMPLES)
         self._not_before = 0.0
-        # Serials whose device must survive while they are missing (a camera being re-added).
-        self.retained_serials: set[str] = set()
+        # Claims on devices that must survive while they are missing (a camera being re-added).
+        self._kept: Counter[str] = Counter()
+        self._pace_requests: list[PaceRequest] = []
+        self._poll_listeners: list[PollListener] = []
+        self._published: Published | None = None
         # Consecutive good polls each device has been missing from (stale-device grace).
         self.missing_polls: dict[str, int] = {}
         # What the device registry was last brought in step with (devices.device_signature).
@@ -131,11 +113,6 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
         # The raw homescreen of the last good poll, for diagnostics.
         self.last_homescreen: dict[str, Any] | None = None
         self._details_lock = asyncio.Lock()
-        # Power cycles through smart plugs, and the devices being watched until back online.
-        self.power = PowerCycles(self)
-        self._online_waiters: dict[str, list[asyncio.Future[None]]] = {}
-        # Guided re-adds of cameras, watched through these polls (readd.py).
-        self.readd = Readds(self)
 
     @property
     def thresholds(self) -> Thresholds:
@@ -229,51 +206,87 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
         await self.async_refresh()
         return self.last_update_success
 
-    async def async_watch_until_online(self, serial: str, seconds: float) -> bool:
-        """Poll every 15 s until a poll reports the device online; return whether one did.
-
-        Bounded by `seconds` and at most 10 minutes. Each poll is still one homescreen
-        request; the usual interval returns when no device is being watched.
-        """
-        waiter: asyncio.Future[None] = self.hass.loop.create_future()
-        self._online_waiters.setdefault(serial, []).append(waiter)
-        # Move the next poll (maybe minutes away) to the fast interval, without polling now.
-        self.async_update_interval(reschedule=True)
-        try:
-            async with asyncio.timeout(min(seconds, MAX_FAST_POLL.total_seconds())):
-                await waiter
-        except TimeoutError:
-            return False
-        finally:
-            waiters = self._online_waiters[serial]
-            waiters.remove(waiter)
-            if not waiters:
-                del self._online_waiters[serial]
-            self.async_update_interval()
-        return True
+    # ----- hooks for features ---------------------------------------------------------------
 
     @callback
-    def async_update_interval(self, *, reschedule: bool = False) -> None:
-        """Set the poll interval: what is being watched decides it, each poll one request.
+    def async_add_poll_listener(self, listener: PollListener) -> CALLBACK_TYPE:
+        """Call `listener` after every good poll: devices synced, before findings and issues."""
+        self._poll_listeners.append(listener)
+        return lambda: self._poll_listeners.remove(listener)
 
-        Every 15 s while a power-cycled device is verified (at most 10 minutes); every minute
-        while a camera's re-add is watched (a person is working through the Blink app, and a
-        minute is the shortest interval the options allow for good, so Blink sees nothing it
-        would not see from a user's own setting); otherwise the interval of the options.
-        `reschedule` moves the next poll to the new interval without polling now. A coordinator
-        without a schedule of its own (attach mode follows the core integration's refreshes)
-        keeps none for a re-add: it is watched through those refreshes.
+    @callback
+    def async_poll_faster(
+        self, interval: timedelta, *, seconds: float | None = None, live: bool = False
+    ) -> CALLBACK_TYPE:
+        """Poll at most `interval` apart until the returned callback is called (or `seconds` pass).
+
+        The next poll moves to the new pace at once, without polling now; each poll is still
+        one homescreen request. `live`: the feature needs Blink's own answer at this pace even
+        where the coordinator normally follows another integration's refreshes (attach mode).
         """
-        if self._online_waiters:
-            self.update_interval = FAST_POLL_INTERVAL
-        elif self.update_interval is None:
-            return
-        elif self.readd.watching:
-            self.update_interval = min(self.base_interval, READD_POLL_INTERVAL)
-        else:
-            self.update_interval = self.base_interval
-        if reschedule:
+        request = PaceRequest(interval, live)
+        self._pace_requests.append(request)
+        cancel_timer: CALLBACK_TYPE | None = None
+
+        @callback
+        def release(*_: Any) -> None:
+            """Withdraw the request; the poll already scheduled keeps its time."""
+            nonlocal cancel_timer
+            if cancel_timer is not None:
+                cancel_timer()
+                cancel_timer = None
+            if request in self._pace_requests:
+                self._pace_requests.remove(request)
+                self._apply_pace(reschedule=False)
+
+        if seconds is not None:
+            cancel_timer = async_call_later(self.hass, seconds, release)
+        self._apply_pace(reschedule=True)
+        return release
+
+    @callback
+    def async_keep_device(self, serial: str) -> CALLBACK_TYPE:
+        """Keep the device (and its entities) while it is missing from the account, until released."""
+        self._kept[serial] += 1
+        released = False
+
+        @callback
+        def release() -> None:
+            """Withdraw this claim (once)."""
+            nonlocal released
+            if not released:
+                released = True
+                self._kept[serial] -= 1
+                if self._kept[serial] <= 0:
+                    del self._kept[serial]
+
+        return release
+
+    @property
+    def kept_serials(self) -> frozenset[str]:
+        """Return the serials that a feature keeps while they are missing from the account."""
+        return frozenset(self._kept)
+
+    @property
+    def pace_requests(self) -> tuple[PaceRequest, ...]:
+        """Return the features' pace requests in force."""
+        return tuple(self._pace_requests)
+
+    @callback
+    def _apply_pace(self, *, reschedule: bool) -> None:
+        """Set the poll interval from the options and the pace requests in force.
+
+        `reschedule` moves the next poll (maybe minutes away) to the new pace, without polling now.
+        """
+        self.update_interval = self._pace()
+        if reschedule and self.update_interval is not None:
             self._schedule_refresh()
+
+    def _pace(self) -> timedelta | None:
+        """Return the interval: the options' unless a feature asked for faster polls."""
+        return min(
+            [self.base_interval, *(request.interval for request in self._pace_requests)]
+        )
 
     async def async_refresh_details(self, serials: list[str] | None = None) -> None:
         """Fetch details now (on demand) for some devices, or for every device, then re-parse."""
@@ -357,25 +370,18 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
                 self.offline_since.pop(device.serial, None)
         for serial in set(self.offline_since) - health.serials:
             del self.offline_since[serial]
-        for serial, waiters in self._online_waiters.items():
-            if (watched := health.device(serial)) is not None and watched.online:
-                for waiter in waiters:
-                    if not waiter.done():
-                        waiter.set_result(None)
         # The registry is only touched when a device or the set of devices changed (or a
         # missing device is still counting down to removal): most polls change neither.
-        signature = (device_signature(health), frozenset(self.retained_serials))
+        kept = self.kept_serials
+        signature = (device_signature(health), kept)
         if signature != self._synced_devices or self.missing_polls:
             async_sync_devices(
-                self.hass,
-                self.config_entry,
-                health,
-                self.retained_serials,
-                self.missing_polls,
+                self.hass, self.config_entry, health, kept, self.missing_polls
             )
             self._synced_devices = signature
         # After the devices: a camera back from a re-add is rebound to its own device.
-        self.readd.async_on_poll(health)
+        for listener in list(self._poll_listeners):
+            listener(health)
         self._evaluate(health)
 
     def history(self) -> History:
@@ -399,3 +405,55 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
         # Here rather than in a listener: with always_update=False, an unchanged poll
         # calls no listener, but a finding can still appear (a grace period running out).
         async_sync_issues(self.hass, self.config_entry, health, self.findings)
+
+    # ----- telling the entities -------------------------------------------------------------
+
+    def account_figures(self) -> tuple[object, ...]:
+        """Return what the account's own entities show (latency, requests, reachability)."""
+        return (self.latency_ms, self.cloud.request_log.in_last_hour())
+
+    def _publishable(self) -> Published:
+        """Return what the entities would show now, per listener context."""
+        health = self.data
+        findings: dict[str, list[Finding]] = {}
+        for finding in self.findings:
+            if finding.serial is not None:
+                findings.setdefault(finding.serial, []).append(finding)
+        devices: dict[str, object] = {}
+        if health is not None:
+            for device in iter_devices(health):
+                devices[device.serial] = (device, findings.get(device.serial))
+        return Published(
+            success=self.last_update_success,
+            devices=devices,
+            account=self.account_figures(),
+        )
+
+    @callback
+    @override
+    def async_update_listeners(self) -> None:
+        """Tell only the listeners whose device or figures changed since they were last told.
+
+        A poll brings news for a few devices of the account; its entities (hundreds with 100
+        cameras) are told only of their own. Listeners without a context (the platforms'
+        new-device bookkeeping) hear of every change; a change of availability reaches all.
+        """
+        before, now = self._published, self._publishable()
+        self._published = now
+        changed: set[Any] | None = None
+        if before is not None and before.success == now.success:
+            changed = {
+                serial
+                for serial in before.devices.keys() | now.devices.keys()
+                if before.devices.get(serial) != now.devices.get(serial)
+            }
+            if before.account != now.account:
+                changed.add(ACCOUNT_CONTEXT)
+            if not changed:
+                return
+        for update_callback, context in list(self._listeners.values()):
+            if changed is None or context is None or context in changed:
+                try:
+                    update_callback()
+                except Exception:
+                    self.logger.exception("Unexpected error updating a listener")

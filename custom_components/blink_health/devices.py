@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import TYPE_CHECKING
+from typing import Any
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
@@ -13,9 +14,6 @@ from .health import AccountHealth
 
 # Good polls a device must be missing from before its device is removed as stale.
 STALE_AFTER_POLLS = 2
-
-if TYPE_CHECKING:
-    from .coordinator import BlinkHealthConfigEntry
 
 
 def device_signature(health: AccountHealth) -> tuple[tuple[object, ...], ...]:
@@ -42,7 +40,7 @@ def device_signature(health: AccountHealth) -> tuple[tuple[object, ...], ...]:
 @callback
 def async_sync_devices(
     hass: HomeAssistant,
-    entry: BlinkHealthConfigEntry,
+    entry: ConfigEntry[Any],
     health: AccountHealth,
     retained: Collection[str] = (),
     missing_polls: dict[str, int] | None = None,

@@ -8,9 +8,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 
 from .const import DOMAIN
-from .coordinator import BlinkHealthConfigEntry
 from .issues import async_open_troubleshooter
 from .playbook import Finding, StepResult, diagnose
+from .runtime import BlinkHealthConfigEntry
 
 
 def _finding_dict(finding: Finding) -> dict[str, Any]:
@@ -49,7 +49,7 @@ async def async_diagnose(
     When Blink cannot be reached the last data is used and `fresh` says so (an unreachable
     cloud is itself a finding of step 4).
     """
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     fresh = await coordinator.async_request_fresh_data(serial)
     health = coordinator.data
     device = health.device(serial) if health is not None else None

@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
 from .const import CONF_PLUGS, DOMAIN
-from .coordinator import BlinkHealthConfigEntry
+from .runtime import BlinkHealthConfigEntry
 
 # Everything that identifies the person, the account or a device, or would let someone sign in.
 TO_REDACT = {
@@ -56,9 +56,9 @@ def _known_serials(hass: HomeAssistant, entry: BlinkHealthConfigEntry) -> set[st
     Not only the latest poll's: a device gone from the account can still have a plug in the
     options or a device in the registry.
     """
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     serials = set(coordinator.data.serials if coordinator.data else ())
-    serials.update(coordinator.retained_serials)
+    serials.update(coordinator.kept_serials)
     serials.update(entry.options.get(CONF_PLUGS) or {})
     for device in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id):
         serials.update(
@@ -72,7 +72,7 @@ async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: BlinkHealthConfigEntry
 ) -> dict[str, Any]:
     """Return what support needs to understand a problem, with nothing that identifies the user."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     health = coordinator.data
     serials = {
         serial: f"device_{index}"

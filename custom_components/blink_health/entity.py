@@ -15,8 +15,9 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
-from .coordinator import BlinkHealthConfigEntry, BlinkHealthCoordinator
+from .coordinator import ACCOUNT_CONTEXT, BlinkHealthCoordinator
 from .health import CameraHealth, SyncModuleHealth, iter_devices
+from .runtime import BlinkHealthConfigEntry
 
 type Device = SyncModuleHealth | CameraHealth
 
@@ -63,7 +64,8 @@ class BlinkHealthEntity(WriteOnChangeEntity):
         description: EntityDescription,
     ) -> None:
         """Bind the entity to a device by serial: the serial survives a camera being re-added."""
-        super().__init__(coordinator)
+        # The serial is the listener context: a poll tells the entity only of its own device.
+        super().__init__(coordinator, context=serial)
         self.entity_description = description
         self.serial = serial
         self._attr_unique_id = f"{serial}-{description.key}"
@@ -93,7 +95,7 @@ class BlinkHealthAccountEntity(WriteOnChangeEntity):
         description: EntityDescription,
     ) -> None:
         """Bind the entity to the account's device."""
-        super().__init__(coordinator)
+        super().__init__(coordinator, context=ACCOUNT_CONTEXT)
         self.entity_description = description
         self._attr_unique_id = f"{account_id}-{description.key}"
         self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, account_id)})
@@ -117,7 +119,7 @@ def async_track_devices(
     entities_for: Callable[[str, Device], Iterable[Entity]],
 ) -> None:
     """Add entities for every device now and for each device that appears later, without a reload."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     known: set[str] = set()
 
     @callback

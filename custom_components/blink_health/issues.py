@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.util.hass_dict import HassKey
@@ -20,9 +21,6 @@ from homeassistant.util.hass_dict import HassKey
 from .const import DOMAIN, EVENT_DEVICE_OFFLINE, EVENT_DEVICE_ONLINE, README_URL
 from .health import AccountHealth
 from .playbook import Finding, FindingKind, Severity
-
-if TYPE_CHECKING:
-    from .coordinator import BlinkHealthConfigEntry
 
 READD_PREFIX = "readd_"
 TROUBLESHOOT_PREFIX = "troubleshoot_"
@@ -109,7 +107,7 @@ def managed_kind(issue_id: str) -> FindingKind | None:
 @callback
 def async_sync_issues(
     hass: HomeAssistant,
-    entry: BlinkHealthConfigEntry,
+    entry: ConfigEntry[Any],
     health: AccountHealth | None,
     findings: Iterable[Finding],
 ) -> None:
@@ -135,7 +133,7 @@ def async_sync_issues(
     _fire_transition_events(hass, entry, health, wanted, state)
 
 
-def _entry_issue_ids(hass: HomeAssistant, entry: BlinkHealthConfigEntry) -> list[str]:
+def _entry_issue_ids(hass: HomeAssistant, entry: ConfigEntry[Any]) -> list[str]:
     """Return the ids of the domain's issues that belong to this entry."""
     return [
         issue_id
@@ -148,7 +146,7 @@ def _entry_issue_ids(hass: HomeAssistant, entry: BlinkHealthConfigEntry) -> list
 
 def _create(
     hass: HomeAssistant,
-    entry: BlinkHealthConfigEntry,
+    entry: ConfigEntry[Any],
     finding: Finding,
     issue_id: str,
     extra: dict[str, str],
@@ -199,7 +197,7 @@ def _publish_account_issue(hass: HomeAssistant, issue_id: str) -> None:
 
 def _fire_transition_events(
     hass: HomeAssistant,
-    entry: BlinkHealthConfigEntry,
+    entry: ConfigEntry[Any],
     health: AccountHealth | None,
     wanted: dict[str, Finding],
     state: _IssueState,
@@ -242,7 +240,7 @@ def _fire_transition_events(
 @callback
 def _async_open_guide(
     hass: HomeAssistant,
-    entry: BlinkHealthConfigEntry,
+    entry: ConfigEntry[Any],
     serial: str,
     name: str,
     *,
@@ -268,7 +266,7 @@ def _async_open_guide(
 
 @callback
 def async_open_troubleshooter(
-    hass: HomeAssistant, entry: BlinkHealthConfigEntry, serial: str, name: str
+    hass: HomeAssistant, entry: ConfigEntry[Any], serial: str, name: str
 ) -> str:
     """Create the `troubleshoot_{serial}` issue: the guided two-way-audio troubleshooter."""
     return _async_open_guide(
@@ -284,7 +282,7 @@ def async_open_troubleshooter(
 
 @callback
 def async_open_readd_issue(
-    hass: HomeAssistant, entry: BlinkHealthConfigEntry, serial: str, name: str
+    hass: HomeAssistant, entry: ConfigEntry[Any], serial: str, name: str
 ) -> str:
     """Create the `readd_{serial}` issue: its fix flow shows the guided re-add of a camera."""
     return _async_open_guide(
@@ -293,7 +291,7 @@ def async_open_readd_issue(
 
 
 @callback
-def async_unload_issues(hass: HomeAssistant, entry: BlinkHealthConfigEntry) -> None:
+def async_unload_issues(hass: HomeAssistant, entry: ConfigEntry[Any]) -> None:
     """Withdraw an unloaded entry's issues: nothing stale stays on show while it is not watching.
 
     Issues the user ignored are kept (hidden anyway), so "ignore" survives a reload; the
@@ -311,14 +309,14 @@ def async_unload_issues(hass: HomeAssistant, entry: BlinkHealthConfigEntry) -> N
 
 
 @callback
-def async_remove_issues(hass: HomeAssistant, entry: BlinkHealthConfigEntry) -> None:
+def async_remove_issues(hass: HomeAssistant, entry: ConfigEntry[Any]) -> None:
     """Delete every issue of a removed entry, ignored ones included."""
     _release(hass, entry)
     for issue_id in _entry_issue_ids(hass, entry):
         ir.async_delete_issue(hass, DOMAIN, issue_id)
 
 
-def _release(hass: HomeAssistant, entry: BlinkHealthConfigEntry) -> None:
+def _release(hass: HomeAssistant, entry: ConfigEntry[Any]) -> None:
     """Give up the entry's share of the account-wide issues and forget its transitions."""
     state = _state(hass)
     state.entries.pop(entry.entry_id, None)

@@ -9,12 +9,13 @@ with the plug switched back on by the one who finds the record.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import (
     ATTR_ENTITY_ID,
     SERVICE_TURN_OFF,
@@ -24,7 +25,7 @@ from homeassistant.const import (
     STATE_UNAVAILABLE,
 )
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.helpers.storage import Store
@@ -33,20 +34,23 @@ from homeassistant.util import dt as dt_util
 from .const import (
     CONF_COOLDOWN_MINUTES,
     CONF_MAX_ATTEMPTS,
-    CONF_PLUGS,
     DEFAULT_COOLDOWN_MINUTES,
     DEFAULT_MAX_ATTEMPTS,
     DOMAIN,
     EVENT_POWER_CYCLE,
+    FAST_POLL_INTERVAL,
     LOGGER,
     MAX_FAST_POLL,
 )
-from .health import CameraHealth, PowerSource, SyncModuleHealth
+from .errors import translated_error
+from .health import AccountHealth, CameraHealth, PowerSource, SyncModuleHealth
+from .settings import async_set_plug, plug_for
+from .storage import account_store
 
 if TYPE_CHECKING:
-    from .coordinator import BlinkHealthConfigEntry, BlinkHealthCoordinator
+    from .coordinator import BlinkHealthCoordinator
 
-STORAGE_VERSION = 1
+STORE_NAME = "power_cycles"
 # Blink's article: unplug, wait 10 seconds, plug back in.
 DEFAULT_OFF_SECONDS = 10.0
 # How long a plug gets to report the state it was switched to.
@@ -90,48 +94,11 @@ class PowerCycleOutcome:
         return asdict(self)
 
 
-def plug_for(entry: BlinkHealthConfigEntry, serial: str) -> str | None:
-    """Return the switch entity id mapped to a device in the options, if any."""
-    plugs: Mapping[str, str] = entry.options.get(CONF_PLUGS) or {}
-    return plugs.get(serial) or None
-
-
-@callback
-def async_set_plug(
-    hass: HomeAssistant, entry: BlinkHealthConfigEntry, serial: str, plug: str
-) -> None:
-    """Remember the plug that feeds a device in the entry's options (no reload)."""
-    plugs = {**(entry.options.get(CONF_PLUGS) or {}), serial: plug}
-    hass.config_entries.async_update_entry(
-        entry, options={**entry.options, CONF_PLUGS: plugs}
-    )
-
-
 def can_power_cycle(device: CameraHealth | SyncModuleHealth) -> bool:
     """Return whether the device can run on mains power (never battery-only cameras)."""
     if isinstance(device, SyncModuleHealth):
         return True
     return device.power_source is not PowerSource.BATTERY
-
-
-async def async_power_cycle(
-    hass: HomeAssistant,
-    entry: BlinkHealthConfigEntry,
-    serial: str,
-    *,
-    off_seconds: float = DEFAULT_OFF_SECONDS,
-    wait_online: bool = True,
-    timeout: float = MAX_FAST_POLL.total_seconds(),  # noqa: ASYNC109 - the action's field
-    plug: str | None = None,
-) -> PowerCycleOutcome:
-    """Power-cycle a device through its plug; a request while one runs joins the running cycle."""
-    return await entry.runtime_data.power.async_power_cycle(
-        serial,
-        off_seconds=off_seconds,
-        wait_online=wait_online,
-        verify_seconds=timeout,
-        plug=plug,
-    )
 
 
 def _log_failure(task: asyncio.Task[PowerCycleOutcome]) -> None:
@@ -140,42 +107,20 @@ def _log_failure(task: asyncio.Task[PowerCycleOutcome]) -> None:
         LOGGER.warning("Power cycle failed: %s", err)
 
 
-def _store_key(entry: BlinkHealthConfigEntry) -> str:
-    """Return the storage key of an account's power cycles."""
-    return f"{DOMAIN}.power_cycles.{entry.unique_id}"
-
-
-async def async_remove_power_store(
-    hass: HomeAssistant, entry: BlinkHealthConfigEntry
-) -> None:
-    """Delete a removed entry's stored power cycles."""
-    await Store[_StoredData](hass, STORAGE_VERSION, _store_key(entry)).async_remove()
-
-
-def _error(
-    key: str,
-    cls: type[HomeAssistantError] = ServiceValidationError,
-    **placeholders: Any,
-) -> HomeAssistantError:
-    """Build a translated error."""
-    return cls(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders={k: str(v) for k, v in placeholders.items()},
-    )
-
-
 class PowerCycles:
     """The power cycles of one account: one at a time per device, persisted while in flight."""
 
-    def __init__(self, coordinator: BlinkHealthCoordinator) -> None:
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry[Any],
+        coordinator: BlinkHealthCoordinator,
+    ) -> None:
         """Prepare the account's store; nothing is read before async_setup."""
         self.coordinator = coordinator
-        self.hass = hass = coordinator.hass
-        self.entry = entry = coordinator.config_entry
-        self._store: Store[_StoredData] = Store(
-            hass, STORAGE_VERSION, _store_key(entry)
-        )
+        self.hass = hass
+        self.entry = entry
+        self._store: Store[_StoredData] = account_store(hass, entry, STORE_NAME)
         self._data: _StoredData = {"in_flight": {}, "history": {}}
         self._running: dict[str, asyncio.Task[PowerCycleOutcome]] = {}
         self._watches: set[asyncio.Task[bool]] = set()
@@ -233,10 +178,10 @@ class PowerCycles:
         self,
         serial: str,
         *,
-        off_seconds: float,
-        wait_online: bool,
-        verify_seconds: float,
-        plug: str | None,
+        off_seconds: float = DEFAULT_OFF_SECONDS,
+        wait_online: bool = True,
+        verify_seconds: float = MAX_FAST_POLL.total_seconds(),
+        plug: str | None = None,
         watch_online: bool = True,
     ) -> PowerCycleOutcome:
         """Check the request, then run the cycle, or join the one already running.
@@ -260,11 +205,25 @@ class PowerCycles:
                 raise
             # The cycle was stopped under the caller (unload, stop) and its plug switched on:
             # tell the caller so, instead of cancelling a task nobody asked to cancel.
-            raise _error(
+            raise translated_error(
                 "power_cycle_interrupted",
                 HomeAssistantError,
                 device=self._device_name(serial),
             ) from None
+
+    async def async_reset(self, serial: str) -> PowerCycleOutcome:
+        """Cycle a camera that is away from the account (a re-add's reset): no watching after.
+
+        A camera being re-added is off the account, so no poll can see it come back online.
+        """
+        return await self.async_power_cycle(
+            serial,
+            off_seconds=DEFAULT_OFF_SECONDS,
+            wait_online=False,
+            verify_seconds=0,
+            plug=None,
+            watch_online=False,
+        )
 
     @callback
     def async_start(self, serial: str) -> None:
@@ -334,22 +293,22 @@ class PowerCycles:
         device = health.device(serial) if health is not None else None
         name = self._device_name(serial)
         if device is not None and not can_power_cycle(device):
-            raise _error("battery_device", device=name)
+            raise translated_error("battery_device", device=name)
         entity_id = plug or plug_for(self.entry, serial)
         if entity_id is None:
-            raise _error("no_plug", device=name)
+            raise translated_error("no_plug", device=name)
         state = self.hass.states.get(entity_id)
         if state is None or state.state == STATE_UNAVAILABLE:
-            raise _error("plug_unavailable", device=name, plug=entity_id)
+            raise translated_error("plug_unavailable", device=name, plug=entity_id)
         now = dt_util.utcnow()
         recent = self._recent(serial, now)
         if recent:
             next_allowed = recent[-1] + timedelta(minutes=self.cooldown_minutes)
             if next_allowed > now:
                 minutes = max(1, round((next_allowed - now).total_seconds() / 60))
-                raise _error("cooldown", device=name, minutes=minutes)
+                raise translated_error("cooldown", device=name, minutes=minutes)
         if len(recent) >= self.max_attempts:
-            raise _error(
+            raise translated_error(
                 "attempt_cap",
                 device=name,
                 attempts=len(recent),
@@ -386,7 +345,7 @@ class PowerCycles:
         try:
             await self._async_switch(plug, SERVICE_TURN_OFF)
             if not await self._async_wait_state(plug, STATE_OFF, CONFIRM_SECONDS):
-                raise _error(
+                raise translated_error(
                     "plug_did_not_turn_off", HomeAssistantError, device=name, plug=plug
                 )
             await asyncio.sleep(off_seconds)
@@ -398,14 +357,16 @@ class PowerCycles:
         ):
             self._report_stuck(serial, plug)
             self._fire(outcome)
-            raise _error("plug_stuck_off", HomeAssistantError, device=name, plug=plug)
+            raise translated_error(
+                "plug_stuck_off", HomeAssistantError, device=name, plug=plug
+            )
         await self._async_finish(serial)
         outcome.turned_on = True
         if not wait_online:
             if watch_online:
                 # Still poll faster, so the device's state and issues catch up quickly.
                 watching = self.hass.loop.create_task(
-                    self.coordinator.async_watch_until_online(serial, verify_seconds),
+                    self._async_watch_until_online(serial, verify_seconds),
                     name=f"{DOMAIN} watch {serial}",
                 )
                 self._watches.add(watching)
@@ -413,7 +374,7 @@ class PowerCycles:
             self._fire(outcome)
             return outcome
         on_at = dt_util.utcnow()
-        outcome.online_again = await self.coordinator.async_watch_until_online(
+        outcome.online_again = await self._async_watch_until_online(
             serial, verify_seconds
         )
         if outcome.online_again:
@@ -422,6 +383,33 @@ class PowerCycles:
             )
         self._fire(outcome)
         return outcome
+
+    async def _async_watch_until_online(self, serial: str, seconds: float) -> bool:
+        """Poll every 15 s until a poll reports the device online; return whether one did.
+
+        Bounded by `seconds` and at most 10 minutes. Each poll is still one homescreen
+        request; the usual interval returns when no device is being watched.
+        """
+        online: asyncio.Future[None] = self.hass.loop.create_future()
+
+        @callback
+        def _polled(health: AccountHealth) -> None:
+            """Resolve once a poll shows the device online."""
+            device = health.device(serial)
+            if device is not None and device.online and not online.done():
+                online.set_result(None)
+
+        remove_listener = self.coordinator.async_add_poll_listener(_polled)
+        release_pace = self.coordinator.async_poll_faster(FAST_POLL_INTERVAL, live=True)
+        try:
+            async with asyncio.timeout(min(seconds, MAX_FAST_POLL.total_seconds())):
+                await online
+        except TimeoutError:
+            return False
+        finally:
+            remove_listener()
+            release_pace()
+        return True
 
     async def _async_turn_on_with_retries(
         self, plug: str, backoff: tuple[float, ...], confirm: float

@@ -3,7 +3,7 @@
 No public, verified Blink API adds a camera by serial (blink_api.md §6): adding takes the Blink
 app and the device's own onboarding, so nothing here sends a request that changes the account.
 A procedure snapshots the camera's Home Assistant side, keeps its device while the serial is away
-(the coordinator's `retained_serials`), resets the camera through its smart plug when one feeds
+(a claim on the coordinator), resets the camera through its smart plug when one feeds
 it, and reads the normal polls: the serial leaves the account, comes back (maybe with a new
 camera id, maybe on another Sync Module) and reports online. Then the snapshot is restored and
 a final health check reported. Procedures are stored, so a restart resumes them.
@@ -12,13 +12,15 @@ a final health check reported. Procedures are stored, so a restart resumes them.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import (
     device_registry as dr,
     entity_registry as er,
@@ -28,15 +30,20 @@ from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN, LOGGER
+from .const import DOMAIN, LOGGER, READD_POLL_INTERVAL
+from .errors import translated_error
 from .health import AccountHealth, CameraHealth, PowerSource
 from .issues import READD_PREFIX, async_open_readd_issue
-from .power import DEFAULT_OFF_SECONDS, async_set_plug, plug_for
+from .settings import async_set_plug, plug_for
+from .storage import account_store
 
 if TYPE_CHECKING:
-    from .coordinator import BlinkHealthConfigEntry, BlinkHealthCoordinator
+    from .coordinator import BlinkHealthCoordinator
 
-STORAGE_VERSION = 1
+# Resets a camera through the plug that feeds it (the power slice's, wired in __init__.py).
+type PlugReset = Callable[[str], Awaitable[object]]
+
+STORE_NAME = "readd"
 DEFAULT_TIMEOUT = timedelta(minutes=60)
 
 
@@ -261,31 +268,6 @@ class Procedure:
         }
 
 
-def _error(
-    key: str,
-    cls: type[HomeAssistantError] = ServiceValidationError,
-    **placeholders: str,
-) -> HomeAssistantError:
-    """Build a translated error."""
-    return cls(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders=placeholders,
-    )
-
-
-def _store_key(entry: BlinkHealthConfigEntry) -> str:
-    """Return the storage key of an account's re-adds."""
-    return f"{DOMAIN}.readd.{entry.unique_id}"
-
-
-async def async_remove_readd_store(
-    hass: HomeAssistant, entry: BlinkHealthConfigEntry
-) -> None:
-    """Delete a removed entry's stored re-adds."""
-    await Store[_StoredData](hass, STORAGE_VERSION, _store_key(entry)).async_remove()
-
-
 def _sync_name(health: AccountHealth, camera: CameraHealth) -> str | None:
     """Return the name of the Sync Module a camera is on, if any."""
     sync = health.sync_modules.get(camera.sync_serial or "")
@@ -296,7 +278,7 @@ def _sync_name(health: AccountHealth, camera: CameraHealth) -> str | None:
 
 
 def _device(
-    hass: HomeAssistant, entry: BlinkHealthConfigEntry, serial: str
+    hass: HomeAssistant, entry: ConfigEntry[Any], serial: str
 ) -> dr.DeviceEntry | None:
     """Return the camera's device of this entry."""
     return dr.async_get(hass).async_get_device_by_identifier(
@@ -306,7 +288,7 @@ def _device(
 
 @callback
 def async_snapshot(
-    hass: HomeAssistant, entry: BlinkHealthConfigEntry, serial: str
+    hass: HomeAssistant, entry: ConfigEntry[Any], serial: str
 ) -> Snapshot:
     """Record the camera's device, its entities with their customisations, and its plug."""
     device = _device(hass, entry, serial)
@@ -347,7 +329,7 @@ def async_snapshot(
 @callback
 def async_restore(
     hass: HomeAssistant,
-    entry: BlinkHealthConfigEntry,
+    entry: ConfigEntry[Any],
     serial: str,
     snapshot: Snapshot,
 ) -> list[str]:
@@ -459,14 +441,23 @@ def _ask_to_reset(proc: Procedure) -> None:
 class Readds:
     """The re-adds of one account: at most one per camera, stored while it runs or timed out."""
 
-    def __init__(self, coordinator: BlinkHealthCoordinator) -> None:
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry[Any],
+        coordinator: BlinkHealthCoordinator,
+        reset: PlugReset,
+    ) -> None:
         """Prepare the account's store; nothing is read before async_load."""
         self.coordinator = coordinator
-        self.hass = hass = coordinator.hass
-        self.entry = entry = coordinator.config_entry
-        self._store: Store[_StoredData] = Store(
-            hass, STORAGE_VERSION, _store_key(entry)
-        )
+        self.hass = hass
+        self.entry = entry
+        self._reset = reset
+        # Claims on the coordinator: devices kept while away, and the faster pace.
+        self._kept: dict[str, CALLBACK_TYPE] = {}
+        self._release_pace: CALLBACK_TYPE | None = None
+        self._unsub_poll: CALLBACK_TYPE | None = None
+        self._store: Store[_StoredData] = account_store(hass, entry, STORE_NAME)
         self._procedures: dict[str, Procedure] = {}
         self._timers: dict[str, CALLBACK_TYPE] = {}
         self._resets: dict[str, asyncio.Task[None]] = {}
@@ -491,6 +482,7 @@ class Readds:
 
     async def async_load(self) -> None:
         """Read the stored re-adds before the first poll, so their devices are kept from it on."""
+        self._unsub_poll = self.coordinator.async_add_poll_listener(self.async_on_poll)
         stored = await self._store.async_load()
         for raw in (stored or {"procedures": {}})["procedures"].values():
             try:
@@ -504,7 +496,7 @@ class Readds:
                 _ask_to_reset(proc)
             self._procedures[proc.serial] = proc
             if proc.running:
-                self.coordinator.retained_serials.add(proc.serial)
+                self._keep(proc.serial)
 
     @callback
     def async_start_watching(self) -> None:
@@ -514,11 +506,14 @@ class Readds:
                 self._schedule_deadline(proc)
             if proc.running or proc.phase is Phase.TIMEOUT:
                 async_open_readd_issue(self.hass, self.entry, proc.serial, proc.name)
-        self.coordinator.async_update_interval(reschedule=True)
+        self._update_pace()
 
     async def async_shutdown(self) -> None:
         """Stop watching (unload, stop); stored re-adds resume at the next setup."""
         self._stopped = True
+        if self._unsub_poll is not None:
+            self._unsub_poll()
+            self._unsub_poll = None
         for unsub in self._timers.values():
             unsub()
         self._timers.clear()
@@ -555,12 +550,12 @@ class Readds:
         else:
             proc = self._new(serial, now, duration)
         self._procedures[serial] = proc
-        self.coordinator.retained_serials.add(serial)
+        self._keep(serial)
         self._schedule_deadline(proc)
         async_open_readd_issue(self.hass, self.entry, serial, proc.name)
         await self._store.async_save(self._stored())
         # The next poll comes within the re-add interval, not minutes later.
-        self.coordinator.async_update_interval(reschedule=True)
+        self._update_pace()
         self._notify(serial)
         LOGGER.info("Watching the account while %s is re-added", proc.name)
         return proc
@@ -571,8 +566,8 @@ class Readds:
         camera = health.cameras.get(serial) if health is not None else None
         if health is None or camera is None:
             if health is not None and (sync := health.sync_modules.get(serial)):
-                raise _error("readd_not_a_camera", device=sync.name)
-            raise _error("device_not_on_account", serial=serial)
+                raise translated_error("readd_not_a_camera", device=sync.name)
+            raise translated_error("device_not_on_account", serial=serial)
         return Procedure(
             serial=serial,
             name=camera.name,
@@ -621,7 +616,7 @@ class Readds:
             if not proc.running:
                 return proc
             await self.async_wait_change(serial, proc.phase)
-        raise _error(
+        raise translated_error(
             "readd_interrupted",
             HomeAssistantError,
             device=self._procedures[serial].name,
@@ -703,14 +698,7 @@ class Readds:
         """Power-cycle the camera through its plug (off 10 s, on), then wait for it to be added."""
         reset, error = Reset.PLUG, None
         try:
-            await self.coordinator.power.async_power_cycle(
-                proc.serial,
-                off_seconds=DEFAULT_OFF_SECONDS,
-                wait_online=False,
-                verify_seconds=0,
-                plug=None,
-                watch_online=False,
-            )
+            await self._reset(proc.serial)
         except HomeAssistantError as err:
             LOGGER.warning("%s could not be reset through its plug: %s", proc.name, err)
             reset, error = Reset.MANUAL, str(err)
@@ -740,7 +728,8 @@ class Readds:
         """End a re-add: release its device, stop its deadline, keep the issue only on timeout."""
         proc.ended_in = None if phase is Phase.DONE else proc.phase
         proc.phase, proc.ended_at = phase, now
-        self.coordinator.retained_serials.discard(proc.serial)
+        if (release := self._kept.pop(proc.serial, None)) is not None:
+            release()
         if (unsub := self._timers.pop(proc.serial, None)) is not None:
             unsub()
         if phase is Phase.TIMEOUT:
@@ -752,7 +741,7 @@ class Readds:
         else:
             ir.async_delete_issue(self.hass, DOMAIN, f"{READD_PREFIX}{proc.serial}")
         self._save()
-        self.coordinator.async_update_interval()
+        self._update_pace()
         self._notify(proc.serial)
 
     def _schedule_deadline(self, proc: Procedure) -> None:
@@ -772,6 +761,23 @@ class Readds:
         self._timers[serial] = async_track_point_in_utc_time(
             self.hass, _deadline, proc.deadline
         )
+
+    # ----- claims on the coordinator ----------------------------------------------------------
+
+    @callback
+    def _keep(self, serial: str) -> None:
+        """Keep the camera's device while it is away from the account."""
+        if serial not in self._kept:
+            self._kept[serial] = self.coordinator.async_keep_device(serial)
+
+    @callback
+    def _update_pace(self) -> None:
+        """Poll at the re-add pace while any re-add is watched, at the usual pace otherwise."""
+        if self.watching and self._release_pace is None:
+            self._release_pace = self.coordinator.async_poll_faster(READD_POLL_INTERVAL)
+        elif not self.watching and self._release_pace is not None:
+            self._release_pace()
+            self._release_pace = None
 
     # ----- bookkeeping ----------------------------------------------------------------------
 
@@ -800,19 +806,3 @@ class Readds:
         for waiter in self._waiters.pop(serial, []):
             if not waiter.done():
                 waiter.set_result(None)
-
-
-async def async_readd_camera(
-    hass: HomeAssistant,
-    entry: BlinkHealthConfigEntry,
-    serial: str,
-    *,
-    wait: bool,
-    timeout: timedelta = DEFAULT_TIMEOUT,  # noqa: ASYNC109 - the action's field
-) -> dict[str, Any]:
-    """Start (or join) a camera's re-add; with `wait`, return once it ended, with what it saw."""
-    readd = entry.runtime_data.readd
-    proc = await readd.async_start(serial, timeout)
-    if wait:
-        proc = await readd.async_wait_end(serial)
-    return proc.report()

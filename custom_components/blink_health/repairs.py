@@ -27,18 +27,14 @@ import probatio
 
 from .attach import SwitchToSignInFlow, is_attach_issue
 from .const import DEFAULT_SCAN_INTERVAL, DOMAIN
-from .coordinator import BlinkHealthConfigEntry, BlinkHealthCoordinator
+from .coordinator import BlinkHealthCoordinator
 from .health import CameraHealth, PowerSource, SyncModuleHealth
 from .issues import OFFLINE_KINDS, READD_PREFIX, TROUBLESHOOT_PREFIX, managed_kind
 from .playbook import Finding, FindingKind, Outcome, StepId, StepResult, diagnose
-from .power import (
-    PowerCycleOutcome,
-    async_power_cycle,
-    async_set_plug,
-    can_power_cycle,
-    plug_for,
-)
+from .power import PowerCycleOutcome, can_power_cycle
 from .readd import DEFAULT_TIMEOUT, NextStep, Phase, Procedure, Readds, Reset
+from .runtime import BlinkHealthConfigEntry
+from .settings import async_set_plug, plug_for
 
 CONF_PLUG = "plug"
 # Shown beside a troubleshooter step's figures; symbols, so no text needs translating.
@@ -109,7 +105,7 @@ class BlinkRepairFlow(RepairsFlow):
     @property
     def coordinator(self) -> BlinkHealthCoordinator:
         """Return the account's coordinator."""
-        return self.entry.runtime_data
+        return self.entry.runtime_data.coordinator
 
     @property
     def device(self) -> SyncModuleHealth | CameraHealth | None:
@@ -225,14 +221,14 @@ class PowerCycleFlowMixin(BlinkRepairFlow):
         if self._cycle is None:
             self._cycle_error = None
             try:
-                self.coordinator.power.async_check(self.serial)
+                self.entry.runtime_data.power.async_check(self.serial)
             except HomeAssistantError as err:
                 self._cycle_error = str(err)
                 return await self.async_step_power_cycle_failed()
             # Untracked, like the action's wait: it waits minutes for the device, and the
             # cycle itself is shielded and owned by PowerCycles (which ends it at unload).
             self._cycle = self.hass.loop.create_task(
-                async_power_cycle(self.hass, self.entry, self.serial),
+                self.entry.runtime_data.power.async_power_cycle(self.serial),
                 name=f"{DOMAIN} fix-flow power cycle {self.serial}",
             )
         if not self._cycle.done():
@@ -358,7 +354,7 @@ class ReaddFlowMixin(BlinkRepairFlow):
         """Return the account's re-adds, or None while the account is not loaded."""
         if self.entry.state is not ConfigEntryState.LOADED:
             return None
-        readds = self.coordinator.readd
+        readds = self.entry.runtime_data.readd
         return readds if readds.active else None
 
     def procedure(self) -> Procedure | None:

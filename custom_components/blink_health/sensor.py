@@ -22,7 +22,7 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import BlinkHealthConfigEntry, BlinkHealthCoordinator
+from .coordinator import BlinkHealthCoordinator
 from .entity import (
     BlinkHealthAccountEntity,
     BlinkHealthEntity,
@@ -32,6 +32,7 @@ from .entity import (
 )
 from .health import CameraHealth, DeviceKind
 from .playbook import device_status
+from .runtime import BlinkHealthConfigEntry
 
 # Read-only platform: all data comes from the coordinator.
 PARALLEL_UPDATES = 0
@@ -150,7 +151,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up sensors for the account and for every device, now and as devices appear."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     account = account_key(entry)
     async_add_entities(
         BlinkHealthAccountSensor(coordinator, account, description)

@@ -18,10 +18,9 @@ from homeassistant.helpers import config_validation as cv, device_registry as dr
 import probatio
 
 from .const import DOMAIN
-from .coordinator import BlinkHealthConfigEntry
 from .diagnose import async_diagnose
-from .power import async_power_cycle
-from .readd import DEFAULT_TIMEOUT, async_readd_camera
+from .readd import DEFAULT_TIMEOUT
+from .runtime import BlinkHealthConfigEntry
 
 ATTR_DEVICE_ID = "device_id"
 ATTR_OFF_SECONDS = "off_seconds"
@@ -167,13 +166,12 @@ async def _async_diagnose(call: ServiceCall) -> ServiceResponse:
 async def _async_power_cycle(call: ServiceCall) -> ServiceResponse:
     """Power-cycle the device through its smart plug; respond with the outcome."""
     target = resolve_device(call.hass, call)
-    outcome = await async_power_cycle(
-        call.hass,
-        target.entry,
+    outcome = await target.entry.runtime_data.power.async_power_cycle(
         target.serial,
         off_seconds=call.data[ATTR_OFF_SECONDS],
         wait_online=call.data[ATTR_WAIT_ONLINE],
-        timeout=call.data[ATTR_TIMEOUT],
+        verify_seconds=call.data[ATTR_TIMEOUT],
+        plug=None,
     )
     return outcome.as_dict() if call.return_response else None
 
@@ -181,11 +179,10 @@ async def _async_power_cycle(call: ServiceCall) -> ServiceResponse:
 async def _async_readd_camera(call: ServiceCall) -> ServiceResponse:
     """Guide and watch the camera's re-add; respond with what was seen (when it ended, if wait)."""
     target = resolve_device(call.hass, call)
-    response = await async_readd_camera(
-        call.hass,
-        target.entry,
-        target.serial,
-        wait=call.data[ATTR_WAIT],
-        timeout=timedelta(minutes=call.data[ATTR_TIMEOUT]),
+    readd = target.entry.runtime_data.readd
+    procedure = await readd.async_start(
+        target.serial, timedelta(minutes=call.data[ATTR_TIMEOUT])
     )
-    return response if call.return_response else None
+    if call.data[ATTR_WAIT]:
+        procedure = await readd.async_wait_end(target.serial)
+    return procedure.report() if call.return_response else None

@@ -1,4 +1,4 @@
-"""The entry's options turned into what the health rules take: thresholds and internet figures."""
+"""The entry's options turned into what the rules and features take: thresholds, figures, plugs."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import (
     STATE_UNAVAILABLE,
     STATE_UNKNOWN,
     UnitOfDataRate,
     UnitOfTime,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.util.unit_conversion import (
@@ -30,6 +31,7 @@ from .const import (
     CONF_MIN_DOWNLOAD,
     CONF_OFFLINE_GRACE,
     CONF_PING_SENSOR,
+    CONF_PLUGS,
     CONF_WEAK_SYNC_BARS,
     CONF_WEAK_WIFI_BARS,
     DOMAIN,
@@ -119,3 +121,20 @@ def excluded_serials(hass: HomeAssistant, options: Mapping[str, Any]) -> frozens
                 value for domain, value in device.identifiers if domain == DOMAIN
             )
     return frozenset(serials)
+
+
+def plug_for(entry: ConfigEntry[Any], serial: str) -> str | None:
+    """Return the switch entity id mapped to a device in the options, if any."""
+    plugs: Mapping[str, str] = entry.options.get(CONF_PLUGS) or {}
+    return plugs.get(serial) or None
+
+
+@callback
+def async_set_plug(
+    hass: HomeAssistant, entry: ConfigEntry[Any], serial: str, plug: str
+) -> None:
+    """Remember the plug that feeds a device in the entry's options (no reload)."""
+    plugs = {**(entry.options.get(CONF_PLUGS) or {}), serial: plug}
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, CONF_PLUGS: plugs}
+    )

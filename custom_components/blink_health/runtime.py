@@ -1,0 +1,23 @@
+"""What a loaded entry holds: its coordinator and the feature slices wired to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from homeassistant.config_entries import ConfigEntry
+
+from .coordinator import BlinkHealthCoordinator
+from .power import PowerCycles
+from .readd import Readds
+
+
+@dataclass(slots=True, kw_only=True)
+class BlinkHealthData:
+    """The entry's runtime data: built and wired in __init__.py, read by platforms and flows."""
+
+    coordinator: BlinkHealthCoordinator
+    power: PowerCycles
+    readd: Readds
+
+
+type BlinkHealthConfigEntry = ConfigEntry[BlinkHealthData]
