@@ -1,14 +1,11 @@
-"""scripts/demo.py's pieces that need no browser: pinned packages, the dashboard, the config folder."""
+"""scripts/demo's pieces that need no browser: pinned packages, the dashboard, the config folder."""
 
 from __future__ import annotations
 
 import importlib.metadata
-import importlib.util
 import json
 from pathlib import Path
 import re
-import sys
-from types import ModuleType
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
@@ -19,6 +16,7 @@ import pytest
 
 from blinksim.server import SimServer
 from custom_components.blink_health.const import DOMAIN
+from scripts.demo import client, integration, packages, supervisor
 
 from .power_helpers import (
     GARAGE_PLUG,
@@ -41,21 +39,6 @@ DEMO_OWN = frozenset(
         "switch.hall_mini_plug",
     }
 )
-
-
-def _load_demo() -> ModuleType:
-    """Import scripts/demo.py (a script, not a package) as a module."""
-    spec = importlib.util.spec_from_file_location(
-        "blink_demo", ROOT / "scripts" / "demo.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while decorating
-    spec.loader.exec_module(module)
-    return module
-
-
-demo = _load_demo()
 
 
 def _normalized(name: str) -> str:
@@ -82,7 +65,7 @@ def test_requirements_pin_what_the_demo_imports() -> None:
     """
     ours = _pins((ROOT / "requirements_test.txt").read_text().splitlines())
     homeassistant = _pins(importlib.metadata.requires("homeassistant") or [])
-    required = demo.required_packages()
+    required = packages.required_packages()
     assert "home-assistant-frontend" in {
         _normalized(r.split("==")[0]) for r in required
     }
@@ -93,13 +76,13 @@ def test_requirements_pin_what_the_demo_imports() -> None:
         != requirement.split("==")[1]
     ]
     assert unpinned == []
-    assert demo.missing_packages(required) == []
+    assert packages.missing_packages(required) == []
 
 
 def test_missing_packages_reports_absent_and_other_versions() -> None:
     """A package that is not installed, or installed at another version, is missing."""
     installed = importlib.metadata.version("aiohttp")
-    assert demo.missing_packages(
+    assert packages.missing_packages(
         [f"aiohttp=={installed}", "aiohttp==0.0.1", "no-such-package==1.0", "pytest"]
     ) == ["aiohttp==0.0.1", "no-such-package==1.0"]
 
@@ -152,7 +135,7 @@ async def test_dashboard_shows_every_device_with_real_entities(
         "sensor.internet_download_speed", "48", {"unit_of_measurement": "Mbit/s"}
     )
     hass.states.async_set("sensor.internet_ping", "23", {"unit_of_measurement": "ms"})
-    await async_set_options(hass, init_integration, **demo.SETTINGS)
+    await async_set_options(hass, init_integration, **integration.SETTINGS)
     assert init_integration.options["offline_grace_minutes"] == 0
     assert init_integration.options["scan_interval"] == 60
 
@@ -182,7 +165,7 @@ async def test_dashboard_shows_every_device_with_real_entities(
 def test_prepare_config_fills_a_folder_and_keeps_the_port(tmp_path: Path) -> None:
     """A new folder gets the tracked YAML and links; a later --port reaches HA's storage."""
     config = tmp_path / "config"
-    assert demo.prepare_config(config, 8123) is False
+    assert supervisor.prepare_config(config, 8123) is False
     assert (config / "configuration.yaml").read_text() == (
         ROOT / "config" / "configuration.yaml"
     ).read_text()
@@ -197,16 +180,18 @@ def test_prepare_config_fills_a_folder_and_keeps_the_port(tmp_path: Path) -> Non
     http.write_text(
         json.dumps({"data": {"stable": {"server_port": 8123, "ip_ban_enabled": True}}})
     )
-    assert demo.prepare_config(config, 18123) is True
+    assert supervisor.prepare_config(config, 18123) is True
     stable = json.loads(http.read_text())["data"]["stable"]
     assert stable == {"server_port": 18123, "ip_ban_enabled": True}
 
-    demo.reset(config)
+    supervisor.reset(config)
     assert sorted(path.name for path in config.iterdir()) == [
         "configuration.yaml",
         "dashboards",
     ]
-    assert demo.prepare_config(config, 18123) is False  # fresh again: a first start
+    assert (
+        supervisor.prepare_config(config, 18123) is False
+    )  # fresh again: a first start
 
 
 @pytest.mark.parametrize(
@@ -225,7 +210,10 @@ def test_plug_answers(
 ) -> None:
     """Each plugs-step field "Name (serial)" gets the switch of the plug feeding that serial."""
     state = {"plugs": {plug: {"devices": serials} for plug, serials in plugs.items()}}
-    monkeypatch.setattr(demo, "_http", lambda *args, **kwargs: state)
-    monkeypatch.setattr(demo, "PLUG_SWITCHES", {"plug-hall-mini": HALL_PLUG})
-    answers = demo.Demo(Path()).plug_answers({"data_schema": [{"name": field}]})
+    monkeypatch.setattr(client, "http", lambda *args, **kwargs: state)
+    monkeypatch.setattr(integration, "PLUG_SWITCHES", {"plug-hall-mini": HALL_PLUG})
+    sim = client.Client("")
+    answers = integration.Setup(sim, sim, Path()).plug_answers(
+        {"data_schema": [{"name": field}]}
+    )
     assert answers == ({field: expected} if expected else {})

@@ -1,6 +1,6 @@
 """End to end in headless Chromium: the demo a newcomer runs, used the way a person uses it.
 
-scripts/demo.py starts the simulator and Home Assistant on free ports with a throwaway config
+scripts/demo starts the simulator and Home Assistant on free ports with a throwaway config
 folder; Playwright drives Debian's chromium (never a browser of its own) through the login, the
 Blink Health dashboard, Settings → Repairs and the offline Hall Mini's fix flow, which
 power-cycles it through its smart plug. It takes screenshots on the way: into pytest's temporary
@@ -44,7 +44,7 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-HUNG = "G8T30000000001"  # scripts/demo.py hangs the Hall Mini, which is on a smart plug
+HUNG = "G8T30000000001"  # scripts/demo hangs the Hall Mini, which is on a smart plug
 READY_TIMEOUT = 300.0
 # A power cycle: 10 s off, 20 s boot, then the next 15-second poll sees it online.
 FIX_TIMEOUT_MS = 180_000
@@ -72,7 +72,7 @@ def _get(url: str) -> Any:
 
 
 class DemoProcess:
-    """scripts/demo.py --background, read until its READY line."""
+    """scripts/demo --background, read until its READY line."""
 
     def __init__(self, config: Path) -> None:
         """Start the demo on free ports; its processes keep out of this test's coverage."""
@@ -82,7 +82,7 @@ class DemoProcess:
         self.process = subprocess.Popen(
             [
                 sys.executable,
-                str(ROOT / "scripts" / "demo.py"),
+                *("-m", "scripts.demo"),
                 "--background",
                 *("--config", str(config)),
                 *("--port", str(_free_port())),
@@ -110,7 +110,7 @@ class DemoProcess:
                 if line.startswith("READY "):
                     return dict(json.loads(line.removeprefix("READY ")))
         pytest.fail(
-            "scripts/demo.py did not get ready:\n"
+            "scripts/demo did not get ready:\n"
             + "\n".join(self.lines)
             + f"\n--- {self.config / 'home-assistant.log'} (end) ---\n"
             + self.log_tail()
