@@ -318,7 +318,10 @@ async def test_core_unload_and_removal(
     await hass.async_block_till_done(wait_background_tasks=True)
     assert _state(hass, FRONT_YARD_ONLINE) == STATE_UNAVAILABLE
     assert attached.state is ConfigEntryState.LOADED
-    assert attached.runtime_data.coordinator.last_exception.translation_key == "core_not_loaded"
+    assert (
+        attached.runtime_data.coordinator.last_exception.translation_key
+        == "core_not_loaded"
+    )
     assert await hass.config_entries.async_setup(core_entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert _state(hass, FRONT_YARD_ONLINE) == STATE_ON
@@ -331,7 +334,10 @@ async def test_core_unload_and_removal(
     assert issue.is_fixable
     assert issue.translation_placeholders == {"title": attached.title}
     assert _state(hass, FRONT_YARD_ONLINE) == STATE_UNAVAILABLE
-    assert attached.runtime_data.coordinator.last_exception.translation_key == "core_entry_removed"
+    assert (
+        attached.runtime_data.coordinator.last_exception.translation_key
+        == "core_entry_removed"
+    )
     # An update asked for meanwhile fails the same way, without a crash.
     await _update_entity(hass, freezer, FRONT_YARD_ONLINE)
     await async_poll(hass, freezer)
@@ -410,7 +416,10 @@ async def test_core_reauth(
     flows = hass.config_entries.flow.async_progress_by_handler(CORE_DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
     assert _state(hass, FRONT_YARD_ONLINE) == STATE_UNAVAILABLE
-    assert attached.runtime_data.coordinator.last_exception.translation_key == "core_reauth"
+    assert (
+        attached.runtime_data.coordinator.last_exception.translation_key
+        == "core_reauth"
+    )
     # Waiting for the user: no requests of Blink Health's, no "cloud unreachable" issue.
     for _ in range(4):
         await async_poll(hass, freezer)
@@ -476,7 +485,9 @@ async def test_core_homescreen_not_a_homescreen(
     assert core_entry.runtime_data.api.homescreen == {"message": "Oops", "code": 9}
     assert _state(hass, FRONT_YARD_ONLINE) == STATE_UNAVAILABLE
     assert (
-        attached.runtime_data.coordinator.last_exception.translation_placeholders["error"]
+        attached.runtime_data.coordinator.last_exception.translation_placeholders[
+            "error"
+        ]
         == "invalid homescreen"
     )
     assert len(dr.async_entries_for_config_entry(devices, attached.entry_id)) == before
@@ -495,7 +506,10 @@ async def test_core_signed_in_to_another_account(
     monkeypatch.setattr(core_entry.runtime_data.api.auth, "account_id", 4242)
     await _update_entity(hass, freezer, FRONT_YARD_ONLINE)
     assert _state(hass, FRONT_YARD_ONLINE) == STATE_UNAVAILABLE
-    assert attached.runtime_data.coordinator.last_exception.translation_key == "core_other_account"
+    assert (
+        attached.runtime_data.coordinator.last_exception.translation_key
+        == "core_other_account"
+    )
 
 
 def _no_runtime_data(core: ConfigEntry, monkeypatch: pytest.MonkeyPatch) -> str:
