@@ -19,9 +19,9 @@ from custom_components.blink_health.playbook import (
     History,
     InternetFigures,
     Thresholds,
-    diagnose,
     evaluate,
 )
+from custom_components.blink_health.troubleshooter import check_steps
 
 from .test_health import DETAILS, DEVICE_KEYS, HOMESCREEN, JSON
 from .test_playbook import FIGURES, HOMESCREENS, MOMENTS, THRESHOLDS
@@ -146,8 +146,8 @@ def test_troubleshooter_never_passes_a_device_with_an_issue(
     )
     findings = evaluate(health, thresholds, internet, past)
     for serial in health.serials:
-        results = diagnose(health, serial, thresholds, internet, past)
-        assert results == diagnose(health, serial, thresholds, internet, past)
+        results = check_steps(health, serial, thresholds, internet, past)
+        assert results == check_steps(health, serial, thresholds, internet, past)
         found = {
             (finding.kind, finding.serial)
             for result in results

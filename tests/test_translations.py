@@ -150,7 +150,7 @@ def test_action_and_exceptions_have_text() -> None:
     service = EN["services"]["diagnose"]
     assert {"name", "description"} <= service.keys()
     assert set(service["fields"]) == {"device_id", "open_troubleshooter"}
-    source = (PACKAGE / "diagnose.py").read_text(encoding="utf-8")
+    source = (PACKAGE / "checkup.py").read_text(encoding="utf-8")
     keys = {
         node.value.value
         for node in ast.walk(ast.parse(source))

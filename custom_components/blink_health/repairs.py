@@ -26,11 +26,13 @@ from homeassistant.util import dt as dt_util
 import probatio
 
 from .attach import SwitchToSignInFlow, is_attach_issue
+from .checkup import async_check_device
 from .const import DEFAULT_SCAN_INTERVAL, DOMAIN
 from .coordinator import BlinkHealthConfigEntry, BlinkHealthCoordinator
+from .figures import NO_VALUE, format_value
 from .health import CameraHealth, PowerSource, SyncModuleHealth
 from .issues import OFFLINE_KINDS, READD_PREFIX, TROUBLESHOOT_PREFIX, managed_kind
-from .playbook import Finding, FindingKind, Outcome, StepId, StepResult, diagnose
+from .playbook import Finding, FindingKind, StepId
 from .power import (
     PowerCycleOutcome,
     async_power_cycle,
@@ -39,6 +41,7 @@ from .power import (
     plug_for,
 )
 from .readd import DEFAULT_TIMEOUT, NextStep, Phase, Procedure, Readds, Reset
+from .troubleshooter import Outcome, StepResult
 
 CONF_PLUG = "plug"
 # Shown beside a troubleshooter step's figures; symbols, so no text needs translating.
@@ -48,8 +51,6 @@ OUTCOME_MARK = {
     Outcome.ASK: "❔",
     Outcome.NOT_APPLICABLE: "➖",
 }
-# Shown for a value Blink did not report.
-NO_VALUE = "–"
 CHECK_AGAIN_KINDS = frozenset(
     {
         FindingKind.HIGH_LATENCY,
@@ -319,7 +320,7 @@ class OfflineRepairFlow(PowerCycleFlowMixin):
             menu_options=self._options(),
             description_placeholders={
                 **self.placeholders(),
-                "status": (device.status if device else None) or "–",
+                "status": (device.status if device else None) or NO_VALUE,
             },
         )
 
@@ -337,11 +338,6 @@ class OfflineRepairFlow(PowerCycleFlowMixin):
 
 
 # --- the guided re-add of a camera ---------------------------------------------------------
-
-
-def _text(value: object) -> str:
-    """Return a value for a placeholder; – when Blink did not report it."""
-    return NO_VALUE if value is None else str(value)
 
 
 class ReaddFlowMixin(BlinkRepairFlow):
@@ -376,15 +372,15 @@ class ReaddFlowMixin(BlinkRepairFlow):
         return {
             "device": proc.name,
             "serial": proc.serial,
-            "plug": _text(plug_for(self.entry, proc.serial)),
+            "plug": format_value(plug_for(self.entry, proc.serial)),
             "deadline": dt_util.as_local(proc.deadline).strftime("%H:%M"),
             "interval": str(max(1, round(interval.total_seconds() / 60))),
             "minutes": str(round(watched.total_seconds() / 60)),
-            "camera_id": _text(proc.new_camera_id),
-            "sync_module": _text(proc.new_sync_module or proc.sync_module),
-            "error": _text(proc.reset_error),
-            "wifi": _text(final.get("wifi_bars")),
-            "sync": _text(final.get("sync_bars")),
+            "camera_id": format_value(proc.new_camera_id),
+            "sync_module": format_value(proc.new_sync_module or proc.sync_module),
+            "error": format_value(proc.reset_error),
+            "wifi": format_value(final.get("wifi_bars")),
+            "sync": format_value(final.get("sync_bars")),
             "entities": str(len(proc.entities)),
         }
 
@@ -596,7 +592,6 @@ class TroubleshootRepairFlow(PowerCycleFlowMixin, ReaddFlowMixin):
 
     _results: tuple[StepResult, ...] = ()
     _current: StepId | None = None
-    _fresh = True
 
     async def async_step_init(
         self, user_input: dict[str, str] | None = None
@@ -617,22 +612,11 @@ class TroubleshootRepairFlow(PowerCycleFlowMixin, ReaddFlowMixin):
 
     async def _async_diagnose(self) -> None:
         """Poll now and run the troubleshooter's checks for the device."""
-        self._fresh = await self.async_fresh()
-        coordinator = self.coordinator
-        if (
-            coordinator.data is None
-            or self.serial is None
-            or self.serial not in coordinator.data.serials
-        ):
+        if self.serial is None:
             self._results = ()
             return
-        self._results = diagnose(
-            coordinator.data,
-            self.serial,
-            coordinator.thresholds,
-            coordinator.internet,
-            coordinator.history(),
-        )
+        checkup = await async_check_device(self.coordinator, self.serial)
+        self._results = () if checkup is None else checkup.steps
 
     def _result(self, step: StepId) -> StepResult:
         """Return the latest result of one step."""
@@ -684,7 +668,8 @@ class TroubleshootRepairFlow(PowerCycleFlowMixin, ReaddFlowMixin):
                     **placeholders,
                     "serial": self.serial,
                     "entry_id": self.entry.entry_id,
-                    "firmware": (self.device.firmware if self.device else None) or "–",
+                    "firmware": (self.device.firmware if self.device else None)
+                    or NO_VALUE,
                 },
             )
         if step is StepId.READD:

@@ -17,9 +17,9 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 import probatio
 
+from .checkup import async_diagnose_response
 from .const import DOMAIN
 from .coordinator import BlinkHealthConfigEntry
-from .diagnose import async_diagnose
 from .power import async_power_cycle
 from .readd import DEFAULT_TIMEOUT, async_readd_camera
 
@@ -155,7 +155,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
 async def _async_diagnose(call: ServiceCall) -> ServiceResponse:
     """Run every check of the article for the device; respond with the steps in order."""
     target = resolve_device(call.hass, call)
-    response = await async_diagnose(
+    response = await async_diagnose_response(
         call.hass,
         target.entry,
         target.serial,
