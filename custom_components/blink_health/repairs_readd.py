@@ -56,12 +56,6 @@ class ReaddRepairFlow(BlinkRepairFlow):
 
     # --- the re-add steps (readd_flow.py) ---
 
-    async def async_step_readd_start(
-        self, user_input: dict[str, Any] | None = None
-    ) -> RepairsFlowResult:
-        """Start, join or resume the re-add."""
-        return await self._readd.async_step_readd_start(user_input)
-
     async def async_step_readd_watch(
         self, user_input: dict[str, Any] | None = None
     ) -> RepairsFlowResult:
