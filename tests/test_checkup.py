@@ -5,33 +5,24 @@ from __future__ import annotations
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers import issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from blinksim.server import SimServer
 from custom_components.blink_health.const import DOMAIN
 
-from .repairs_helpers import process_repair_fix_flow, start_repair_fix_flow
+from .repairs_helpers import start_repair_fix_flow
+from .test_repairs import FRONT_YARD, _choose, _device_id
 
-FRONT_YARD = "G8T20000000001"
 HOMESCREEN = "GET /api/v3/accounts/{account_id}/homescreen"
-
-
-def _device_id(hass: HomeAssistant, serial: str) -> str:
-    """Return the registry id of a Blink Health device."""
-    return next(
-        device.id
-        for device in dr.async_get(hass).devices
-        if (DOMAIN, serial) in device.identifiers
-    )
 
 
 async def test_action_for_a_device_that_left_the_account(
     hass: HomeAssistant, sim: SimServer, init_integration: ConfigEntry
 ) -> None:
     """The device is gone from Blink's fresh answer: the action says it is not on the account."""
-    device_id = _device_id(hass, FRONT_YARD)
+    device_id = _device_id(hass, init_integration, FRONT_YARD)
     sim.world.remove_device(FRONT_YARD)
     with pytest.raises(HomeAssistantError) as err:
         await hass.services.async_call(
@@ -60,7 +51,10 @@ async def test_action_and_troubleshooter_show_the_same_checkup(
     response = await hass.services.async_call(
         DOMAIN,
         "diagnose",
-        {"device_id": _device_id(hass, FRONT_YARD), "open_troubleshooter": True},
+        {
+            "device_id": _device_id(hass, init_integration, FRONT_YARD),
+            "open_troubleshooter": True,
+        },
         blocking=True,
         return_response=True,
     )
@@ -73,9 +67,7 @@ async def test_action_and_troubleshooter_show_the_same_checkup(
     )
     assert sim.requests[HOMESCREEN] == 2
     while result["step_id"] != "signal":
-        result = await process_repair_fix_flow(
-            client, result["flow_id"], {"next_step_id": "next"}
-        )
+        result = await _choose(client, result["flow_id"], "next")
     placeholders = result["description_placeholders"]
     assert {key: placeholders[key] for key in signal["evidence"]} == signal["evidence"]
     assert placeholders["result"] == "❌"

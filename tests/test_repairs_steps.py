@@ -8,15 +8,12 @@ groups (picking a plug, a refused cycle, watching a timed-out re-add again).
 
 from __future__ import annotations
 
-from http import HTTPStatus
 from typing import Any
 
 from aiohttp.test_utils import TestClient
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.repairs.websocket_api import RepairsFlowResourceView
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from blinksim.server import SimServer
@@ -32,16 +29,18 @@ from .power_helpers import (
     async_settle,
 )
 from .repairs_helpers import process_repair_fix_flow, start_repair_fix_flow
+from .test_repairs import (
+    BACK_YARD,
+    DRIVEWAY,
+    FRONT_YARD,
+    _choose,
+    _current,
+    _device_id,
+    _open_troubleshooter,
+)
+from .test_repairs_power import _hall_mini_fails
 
-FRONT_YARD = "G8T20000000001"
-BACK_YARD = "G8T20000000002"
-DRIVEWAY = "G8T20000000004"  # Blink XT: no two-way talk
 READD_POLL = 60  # seconds between polls while a re-add is watched
-
-
-async def _choose(client: TestClient, flow_id: str, option: str) -> dict[str, Any]:
-    """Pick a menu option."""
-    return await process_repair_fix_flow(client, flow_id, {"next_step_id": option})
 
 
 async def _no_choice(client: TestClient, flow_id: str) -> dict[str, Any]:
@@ -49,39 +48,12 @@ async def _no_choice(client: TestClient, flow_id: str) -> dict[str, Any]:
     return await process_repair_fix_flow(client, flow_id, {})
 
 
-async def _current(client: TestClient, flow_id: str) -> dict[str, Any]:
-    """Return the flow's current step (after a progress step ended)."""
-    resp = await client.get(RepairsFlowResourceView.url.format(flow_id=flow_id))
-    assert resp.status == HTTPStatus.OK, await resp.text()
-    result: dict[str, Any] = await resp.json()
-    return result
-
-
-def _device_id(hass: HomeAssistant, serial: str) -> str:
-    """Return the registry id of a Blink Health device."""
-    device = next(
-        device
-        for device in dr.async_get(hass).devices
-        if (DOMAIN, serial) in device.identifiers
-    )
-    return device.id
-
-
 async def _troubleshooter(
-    hass: HomeAssistant, client: TestClient, serial: str
+    hass: HomeAssistant, client: TestClient, entry: ConfigEntry, serial: str
 ) -> dict[str, Any]:
     """Open the troubleshooter through the diagnose action; return its first step."""
-    response = await hass.services.async_call(
-        DOMAIN,
-        "diagnose",
-        {"device_id": _device_id(hass, serial), "open_troubleshooter": True},
-        blocking=True,
-        return_response=True,
-    )
-    assert response is not None
-    return await start_repair_fix_flow(
-        client, DOMAIN, str(response["troubleshooter_issue_id"])
-    )
+    issue_id = await _open_troubleshooter(hass, entry, serial)
+    return await start_repair_fix_flow(client, DOMAIN, issue_id)
 
 
 async def _go_to(
@@ -91,15 +63,6 @@ async def _go_to(
     while result["step_id"] != step:
         result = await _choose(client, result["flow_id"], "next")
     return result
-
-
-async def _hall_mini_offline(
-    hass: HomeAssistant, sim: SimServer, freezer: FrozenDateTimeFactory
-) -> None:
-    """Make the Hall Mini drop offline until its offline issue shows (three polls)."""
-    sim.world.patch_device(HALL_MINI, {"status": "offline"})
-    for _ in range(3):
-        await async_poll(hass, freezer)
 
 
 async def test_still_weak_sent_without_a_choice_checks_again(
@@ -128,7 +91,7 @@ async def test_still_offline_sent_without_a_choice_checks_again(
     repairs: ClientSessionGenerator,
 ) -> None:
     """The "still offline" menu sent as is checks again, and ends once the device is back."""
-    await _hall_mini_offline(hass, sim, freezer)
+    await _hall_mini_fails(hass, sim, freezer)
     client = await repairs()
     result = await start_repair_fix_flow(client, DOMAIN, f"camera_offline_{HALL_MINI}")
     flow_id = result["flow_id"]
@@ -147,7 +110,7 @@ async def test_troubleshooter_menus_sent_without_a_choice(
 ) -> None:
     """The no-talk notice sent as is goes on; an article step sent as is shows again."""
     client = await repairs()
-    result = await _troubleshooter(hass, client, DRIVEWAY)
+    result = await _troubleshooter(hass, client, init_integration, DRIVEWAY)
     flow_id = result["flow_id"]
     assert result["step_id"] == "no_talk"
     result = await _no_choice(client, flow_id)
@@ -171,7 +134,7 @@ async def test_troubleshooter_talk_steps_sent_without_a_choice(
 ) -> None:
     """A camera with talk: the first two steps, sent as is, show again."""
     client = await repairs()
-    result = await _troubleshooter(hass, client, FRONT_YARD)
+    result = await _troubleshooter(hass, client, init_integration, FRONT_YARD)
     flow_id = result["flow_id"]
     for step in ("hold_talk", "mic_permission"):
         assert result["step_id"] == step
@@ -192,7 +155,9 @@ async def test_troubleshooter_picks_the_plug_then_power_cycles(
     hall, _ = plugs
     client = await repairs()
     result = await _go_to(
-        client, await _troubleshooter(hass, client, HALL_MINI), "restart"
+        client,
+        await _troubleshooter(hass, client, init_integration, HALL_MINI),
+        "restart",
     )
     flow_id = result["flow_id"]
     assert result["menu_options"] == ["pick_plug", "solved", "next"]
@@ -219,7 +184,9 @@ async def test_troubleshooter_power_cycle_refused(
     hass.states.async_set(HALL_PLUG, "unavailable")
     client = await repairs()
     result = await _go_to(
-        client, await _troubleshooter(hass, client, HALL_MINI), "restart"
+        client,
+        await _troubleshooter(hass, client, init_integration, HALL_MINI),
+        "restart",
     )
     flow_id = result["flow_id"]
     result = await _choose(client, flow_id, "power_cycle")
@@ -238,13 +205,15 @@ async def test_timed_out_readd_shown_again_and_watched_again(
     """A timed-out re-add: its menu sent as is shows again, in both flows; watch again."""
     client = await repairs()
     result = await _go_to(
-        client, await _troubleshooter(hass, client, FRONT_YARD), "readd"
+        client,
+        await _troubleshooter(hass, client, init_integration, FRONT_YARD),
+        "readd",
     )
     flow_id = result["flow_id"]
     response = await hass.services.async_call(
         DOMAIN,
         "readd_camera",
-        {"device_id": _device_id(hass, FRONT_YARD), "timeout": 5},
+        {"device_id": _device_id(hass, init_integration, FRONT_YARD), "timeout": 5},
         blocking=True,
         return_response=True,
     )
