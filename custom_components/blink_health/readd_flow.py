@@ -21,7 +21,6 @@ from .const import DEFAULT_SCAN_INTERVAL, DOMAIN
 from .coordinator import BlinkHealthConfigEntry
 from .figures import format_value
 from .health import PowerSource
-from .power import plug_for
 from .readd import DEFAULT_TIMEOUT, NextStep, Phase, Procedure, Readds, Reset
 
 # Where the flow goes once the re-add ended (done and read, or given up).
@@ -37,13 +36,18 @@ class ReaddSteps:
         entry: BlinkHealthConfigEntry,
         serial: str,
         *,
+        plug: Callable[[], str | None],
         done: AfterReadd,
         stopped: AfterReadd,
     ) -> None:
-        """Bind the steps to the flow that shows them and the camera they re-add."""
+        """Bind the steps to the flow that shows them and the camera they re-add.
+
+        `plug` returns the camera's smart plug, if one is chosen (the texts name it).
+        """
         self._flow = flow
         self._entry = entry
         self._serial = serial
+        self._plug = plug
         self._done = done
         self._stopped = stopped
         self._waiter: asyncio.Task[None] | None = None
@@ -71,7 +75,7 @@ class ReaddSteps:
         return {
             "device": proc.name,
             "serial": proc.serial,
-            "plug": format_value(plug_for(self._entry, proc.serial)),
+            "plug": format_value(self._plug()),
             "deadline": dt_util.as_local(proc.deadline).strftime("%H:%M"),
             "interval": str(max(1, round(interval.total_seconds() / 60))),
             "minutes": str(round(watched.total_seconds() / 60)),

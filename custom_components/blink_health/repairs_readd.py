@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from homeassistant.components.repairs import RepairsFlowResult
 
 from .coordinator import BlinkHealthConfigEntry
+from .power import plug_for
 from .readd_flow import ReaddSteps
 from .repairs_base import BlinkRepairFlow
 
@@ -18,7 +20,12 @@ class ReaddRepairFlow(BlinkRepairFlow):
         """Bind the flow to the camera, with its re-add steps."""
         super().__init__(entry, serial)
         self._readd = ReaddSteps(
-            self, entry, serial, done=self._async_done, stopped=self._async_stopped
+            self,
+            entry,
+            serial,
+            plug=partial(plug_for, entry, serial),
+            done=self._async_done,
+            stopped=self._async_stopped,
         )
 
     async def async_step_init(

@@ -7,6 +7,7 @@ the power-cycle and re-add step groups, after which the same step is checked aga
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from homeassistant.components.repairs import RepairsFlowResult
@@ -16,7 +17,7 @@ from .coordinator import BlinkHealthConfigEntry
 from .figures import NO_VALUE
 from .health import CameraHealth
 from .playbook import StepId
-from .power import PowerCycleOutcome
+from .power import PowerCycleOutcome, plug_for
 from .power_flow import PowerCycleSteps
 from .readd_flow import ReaddSteps
 from .repairs_base import BlinkRepairFlow
@@ -86,6 +87,7 @@ class TroubleshootRepairFlow(BlinkRepairFlow):
             self,
             entry,
             serial,
+            plug=partial(plug_for, entry, serial),
             done=self.async_step_recheck,
             stopped=self.async_step_recheck,
         )
