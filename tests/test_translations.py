@@ -164,14 +164,18 @@ def test_action_and_exceptions_have_text() -> None:
 
 
 def test_readd_action_and_errors_have_text() -> None:
-    """The readd_camera action, its fields and the errors readd.py raises are translated."""
+    """The readd_camera action, its fields and the errors the readd package raises are translated."""
     service = EN["services"]["readd_camera"]
     assert {"name", "description"} <= service.keys()
     assert set(service["fields"]) == {"device_id", "timeout", "wait"}
     assert all({"name", "description"} <= f.keys() for f in service["fields"].values())
-    tree = ast.parse((PACKAGE / "readd.py").read_text(encoding="utf-8"))
+    trees = [
+        ast.parse(module.read_text(encoding="utf-8"))
+        for module in sorted((PACKAGE / "readd").glob("*.py"))
+    ]
     raised = {
         node.args[0].value
+        for tree in trees
         for node in ast.walk(tree)
         if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)

@@ -32,7 +32,7 @@ from .health import CameraHealth, PowerSource, SyncModuleHealth
 from .issues import OFFLINE_KINDS, READD_PREFIX, TROUBLESHOOT_PREFIX, managed_kind
 from .playbook import Finding, FindingKind, Outcome, StepId, StepResult, diagnose
 from .power import PowerCycleOutcome, can_power_cycle
-from .readd import DEFAULT_TIMEOUT, NextStep, Phase, Procedure, Readds, Reset
+from .readd import DEFAULT_TIMEOUT, NextStep, Phase, Procedure, ReaddWatcher, Reset
 from .runtime import BlinkHealthConfigEntry
 from .settings import async_set_plug, plug_for
 
@@ -350,7 +350,7 @@ class ReaddFlowMixin(BlinkRepairFlow):
     _readd_waiter: asyncio.Task[None] | None = None
 
     @property
-    def readds(self) -> Readds | None:
+    def readds(self) -> ReaddWatcher | None:
         """Return the account's re-adds, or None while the account is not loaded."""
         if self.entry.state is not ConfigEntryState.LOADED:
             return None
