@@ -192,6 +192,8 @@ class ReaddWatcher:
         now = dt_util.utcnow()
         changed = False
         for serial, before in list(self._procedures.items()):
+            if not before.running:
+                continue  # no poll moves an ended re-add (advance says so too)
             seen = seen_in(
                 health, serial, plug=plug_for(self.entry, serial) is not None
             )
