@@ -1,8 +1,6 @@
 """The re-adds of one account: started, moved on by every good poll, stored, and waited on.
 
-Home Assistant's side of the state machine in procedure.py: this module holds the procedures,
-feeds `advance` what each poll shows, and does what a change asks for (reset the camera through
-its plug, restore the snapshot, release the device, withdraw the issue, store, wake waiters).
+It feeds procedure.py's `advance` what each poll shows, then does what a change asks for.
 """
 
 from __future__ import annotations
@@ -244,8 +242,6 @@ class ReaddWatcher:
                 ir.async_delete_issue(self.hass, DOMAIN, f"{READD_PREFIX}{serial}")
             self._claims.pace(watching=self.watching)
         self._waiters.wake(serial)
-
-    # ----- storage ----------------------------------------------------------------------------
 
     @callback
     def _save(self) -> None:
