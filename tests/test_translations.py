@@ -17,7 +17,7 @@ from custom_components.blink_health.playbook import FindingKind, StepId
 
 PACKAGE = Path(repairs.__file__).parent
 # The step groups the fix flows hold; the flows themselves are repairs*.py.
-FLOW_MODULES = (PACKAGE / "power_flow.py", PACKAGE / "readd_flow.py")
+FLOW_MODULES = (PACKAGE / "power_flow.py", PACKAGE / "readd" / "flow.py")
 EN: dict[str, Any] = json.loads(
     (PACKAGE / "translations" / "en.json").read_text(encoding="utf-8")
 )
@@ -27,7 +27,7 @@ def _keys_of_classes() -> dict[str, dict[str, set[str]]]:
     """Walk the fix flows: per flow class, the steps, options, progress and aborts.
 
     A class gets its bases' keys and those of the step groups it holds (power_flow.py,
-    readd_flow.py), since their steps are shown under the flow.
+    readd/flow.py), since their steps are shown under the flow.
     """
     own: dict[str, dict[str, set[str]]] = {}
     parts: dict[str, set[str]] = {}
@@ -171,14 +171,18 @@ def test_action_and_exceptions_have_text() -> None:
 
 
 def test_readd_action_and_errors_have_text() -> None:
-    """The readd_camera action, its fields and the errors readd.py raises are translated."""
+    """The readd_camera action, its fields and the errors the readd package raises are translated."""
     service = EN["services"]["readd_camera"]
     assert {"name", "description"} <= service.keys()
     assert set(service["fields"]) == {"device_id", "timeout", "wait"}
     assert all({"name", "description"} <= f.keys() for f in service["fields"].values())
-    tree = ast.parse((PACKAGE / "readd.py").read_text(encoding="utf-8"))
+    trees = [
+        ast.parse(module.read_text(encoding="utf-8"))
+        for module in sorted((PACKAGE / "readd").glob("*.py"))
+    ]
     raised = {
         node.args[0].value
+        for tree in trees
         for node in ast.walk(tree)
         if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)

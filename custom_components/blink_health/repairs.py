@@ -2,7 +2,7 @@
 
 The shape follows unifiprotect ("act, re-check, else explain") and shelly (a menu that can
 ignore the issue): a base flow (repairs_base.py) and one short flow per kind of issue. The
-power-cycle and re-add steps are step groups (power_flow.py, readd_flow.py) that the flows
+power-cycle and re-add steps are step groups (power_flow.py, readd/flow.py) that the flows
 which offer them hold and delegate to.
 """
 

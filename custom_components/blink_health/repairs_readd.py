@@ -7,7 +7,7 @@ from typing import Any
 
 from homeassistant.components.repairs import RepairsFlowResult
 
-from .readd_flow import ReaddSteps
+from .readd.flow import ReaddSteps
 from .repairs_base import BlinkRepairFlow
 from .runtime import BlinkHealthConfigEntry
 from .settings import plug_for
@@ -32,25 +32,25 @@ class ReaddRepairFlow(BlinkRepairFlow):
         self, user_input: dict[str, str] | None = None
     ) -> RepairsFlowResult:
         """Offer to follow the running re-add or stop it; an ended one shows its result."""
-        proc = self._readd.procedure()
-        if proc is None:
+        procedure = self._readd.procedure()
+        if procedure is None:
             return self.async_abort(reason="readd_not_running")
-        if not proc.running:
+        if not procedure.running:
             return await self._readd.async_step_readd_result()
         return self.async_show_menu(
             step_id="init",
             menu_options=["readd_watch", "readd_cancel"],
-            description_placeholders=self._readd.placeholders(proc),
+            description_placeholders=self._readd.placeholders(procedure),
         )
 
     async def async_step_readd_cancel(
         self, user_input: dict[str, str] | None = None
     ) -> RepairsFlowResult:
         """Stop the running re-add."""
-        readds = self._readd.watcher
-        if readds is None or self.serial is None:
+        watcher = self._readd.watcher
+        if watcher is None or self.serial is None:
             return self.async_abort(reason="entry_not_loaded")
-        await readds.async_cancel(self.serial)
+        await watcher.async_cancel(self.serial)
         return self.async_abort(reason="readd_cancelled")
 
     async def _async_done(self) -> RepairsFlowResult:
@@ -61,7 +61,7 @@ class ReaddRepairFlow(BlinkRepairFlow):
         """Close the flow: the issue was withdrawn with the re-add."""
         return self.async_abort(reason="readd_stopped")
 
-    # --- the re-add steps (readd_flow.py) ---
+    # --- the re-add steps (readd/flow.py) ---
 
     async def async_step_readd_watch(
         self, user_input: dict[str, Any] | None = None

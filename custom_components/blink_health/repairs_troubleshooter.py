@@ -18,7 +18,7 @@ from .health import CameraHealth
 from .playbook import StepId
 from .power import PowerCycleOutcome
 from .power_flow import PowerCycleSteps
-from .readd_flow import ReaddSteps
+from .readd.flow import ReaddSteps
 from .repairs_base import BlinkRepairFlow
 from .runtime import BlinkHealthConfigEntry
 from .settings import plug_for
@@ -239,7 +239,7 @@ class TroubleshootRepairFlow(BlinkRepairFlow):
         """Explain why the power cycle did not run."""
         return await self._power.async_step_power_cycle_failed(user_input)
 
-    # --- the re-add steps (readd_flow.py) ---
+    # --- the re-add steps (readd/flow.py) ---
 
     async def async_step_readd_start(
         self, user_input: dict[str, Any] | None = None

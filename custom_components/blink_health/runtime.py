@@ -8,7 +8,7 @@ from homeassistant.config_entries import ConfigEntry
 
 from .coordinator import BlinkHealthCoordinator
 from .power import PowerCycles
-from .readd import Readds
+from .readd import ReaddWatcher
 
 
 @dataclass(slots=True, kw_only=True)
@@ -17,7 +17,7 @@ class BlinkHealthData:
 
     coordinator: BlinkHealthCoordinator
     power: PowerCycles
-    readd: Readds
+    readd: ReaddWatcher
 
 
 type BlinkHealthConfigEntry = ConfigEntry[BlinkHealthData]

@@ -19,7 +19,7 @@ import probatio
 
 from .checkup import async_diagnose_response
 from .const import DOMAIN
-from .readd import DEFAULT_TIMEOUT
+from .readd import DEFAULT_TIMEOUT, report
 from .runtime import BlinkHealthConfigEntry
 
 ATTR_DEVICE_ID = "device_id"
@@ -185,4 +185,4 @@ async def _async_readd_camera(call: ServiceCall) -> ServiceResponse:
     )
     if call.data[ATTR_WAIT]:
         procedure = await readd.async_wait_end(target.serial)
-    return procedure.report() if call.return_response else None
+    return report(procedure) if call.return_response else None

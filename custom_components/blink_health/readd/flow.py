@@ -2,7 +2,7 @@
 
 A step group, not a flow: the re-add flow and the troubleshooter each hold one and delegate
 their re-add steps to it; `done` and `stopped` say where the flow goes once it ended. The
-procedure itself runs in readd.py (the action drives the same one): closing the flow never
+procedure itself runs in the watcher (the action drives the same one): closing the flow never
 stops it, and opening the `readd_{serial}` issue again shows where it stands.
 """
 
@@ -17,11 +17,18 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 
-from .const import DEFAULT_SCAN_INTERVAL, DOMAIN
-from .figures import format_value
-from .health import PowerSource
-from .readd import DEFAULT_TIMEOUT, NextStep, Phase, Procedure, Readds, Reset
-from .runtime import BlinkHealthConfigEntry
+from custom_components.blink_health.const import DEFAULT_SCAN_INTERVAL, DOMAIN
+from custom_components.blink_health.figures import format_value
+from custom_components.blink_health.health import PowerSource
+from custom_components.blink_health.readd import (
+    DEFAULT_TIMEOUT,
+    NextStep,
+    Phase,
+    Procedure,
+    ReaddWatcher,
+    Reset,
+)
+from custom_components.blink_health.runtime import BlinkHealthConfigEntry
 
 # Where the flow goes once the re-add ended (done and read, or given up).
 type AfterReadd = Callable[[], Awaitable[RepairsFlowResult]]
@@ -53,52 +60,54 @@ class ReaddSteps:
         self._waiter: asyncio.Task[None] | None = None
 
     @property
-    def watcher(self) -> Readds | None:
+    def watcher(self) -> ReaddWatcher | None:
         """Return the account's re-adds, or None while the account is not loaded."""
         if self._entry.state is not ConfigEntryState.LOADED:
             return None
-        readds = self._entry.runtime_data.readd
-        return readds if readds.active else None
+        watcher = self._entry.runtime_data.readd
+        return watcher if watcher.active else None
 
     def procedure(self) -> Procedure | None:
         """Return the camera's latest re-add, if the account is loaded and has one."""
-        readds = self.watcher
-        return readds.get(self._serial) if readds else None
+        watcher = self.watcher
+        return watcher.get(self._serial) if watcher else None
 
-    def placeholders(self, proc: Procedure) -> dict[str, str]:
+    def placeholders(self, procedure: Procedure) -> dict[str, str]:
         """Return the texts' placeholders: the camera, its plug, the watch, what was seen."""
         interval = (
             self._entry.runtime_data.coordinator.update_interval
             or DEFAULT_SCAN_INTERVAL
         )
-        final = proc.final or {}
-        watched = (proc.ended_at or dt_util.utcnow()) - (
-            proc.watched_since or proc.started
+        final = procedure.final or {}
+        watched = (procedure.ended_at or dt_util.utcnow()) - (
+            procedure.watched_since or procedure.started
         )
         return {
-            "device": proc.name,
-            "serial": proc.serial,
+            "device": procedure.name,
+            "serial": procedure.serial,
             "plug": format_value(self._plug()),
-            "deadline": dt_util.as_local(proc.deadline).strftime("%H:%M"),
+            "deadline": dt_util.as_local(procedure.deadline).strftime("%H:%M"),
             "interval": str(max(1, round(interval.total_seconds() / 60))),
             "minutes": str(round(watched.total_seconds() / 60)),
-            "camera_id": format_value(proc.new_camera_id),
-            "sync_module": format_value(proc.new_sync_module or proc.sync_module),
-            "error": format_value(proc.reset_error),
+            "camera_id": format_value(procedure.new_camera_id),
+            "sync_module": format_value(
+                procedure.new_sync_module or procedure.sync_module
+            ),
+            "error": format_value(procedure.reset_error),
             "wifi": format_value(final.get("wifi_bars")),
             "sync": format_value(final.get("sync_bars")),
-            "entities": str(len(proc.entities)),
+            "entities": str(len(procedure.entities)),
         }
 
     async def async_step_readd_start(
         self, user_input: dict[str, Any] | None = None
     ) -> RepairsFlowResult:
         """Start the re-add (or join it, or resume one that timed out), then guide it."""
-        readds = self.watcher
-        if readds is None:
+        watcher = self.watcher
+        if watcher is None:
             return self._flow.async_abort(reason="entry_not_loaded")
         try:
-            await readds.async_start(self._serial, DEFAULT_TIMEOUT)
+            await watcher.async_start(self._serial, DEFAULT_TIMEOUT)
         except HomeAssistantError as err:
             return self._flow.async_abort(
                 reason="readd_refused", description_placeholders={"error": str(err)}
@@ -109,35 +118,37 @@ class ReaddSteps:
         self, user_input: dict[str, Any] | None = None
     ) -> RepairsFlowResult:
         """Show what to do now, until the account shows it was done (each poll is checked)."""
-        readds, proc = self.watcher, self.procedure()
-        if readds is None or proc is None or not proc.running:
+        watcher, procedure = self.watcher, self.procedure()
+        if watcher is None or procedure is None or not procedure.running:
             return self._flow.async_show_progress_done(next_step_id="readd_result")
         if self._waiter is None or self._waiter.done():
             # Only the wait belongs to the flow: closing it cancels the wait, not the re-add.
             # Untracked: it lasts as long as the person takes in the Blink app.
             self._waiter = self._flow.hass.loop.create_task(
-                readds.async_wait_change(proc.serial, proc.phase),
-                name=f"{DOMAIN} re-add flow {proc.serial}",
+                watcher.async_wait_change(procedure.serial, procedure.phase),
+                name=f"{DOMAIN} re-add flow {procedure.serial}",
             )
-        if proc.phase is Phase.REMOVE:
-            return self._progress(proc, progress_action="readd_remove")
-        if proc.phase is Phase.RESET:
-            return self._progress(proc, progress_action="readd_reset")
-        if proc.phase is Phase.ONLINE:
-            return self._progress(proc, progress_action="readd_online")
-        if proc.reset is Reset.PLUG:
-            return self._progress(proc, progress_action="readd_add")
-        if proc.power is PowerSource.BATTERY:
-            return self._progress(proc, progress_action="readd_add_batteries")
-        return self._progress(proc, progress_action="readd_add_unplug")
+        if procedure.phase is Phase.REMOVE:
+            return self._progress(procedure, progress_action="readd_remove")
+        if procedure.phase is Phase.RESET:
+            return self._progress(procedure, progress_action="readd_reset")
+        if procedure.phase is Phase.ONLINE:
+            return self._progress(procedure, progress_action="readd_online")
+        if procedure.reset is Reset.PLUG:
+            return self._progress(procedure, progress_action="readd_add")
+        if procedure.power is PowerSource.BATTERY:
+            return self._progress(procedure, progress_action="readd_add_batteries")
+        return self._progress(procedure, progress_action="readd_add_unplug")
 
-    def _progress(self, proc: Procedure, *, progress_action: str) -> RepairsFlowResult:
+    def _progress(
+        self, procedure: Procedure, *, progress_action: str
+    ) -> RepairsFlowResult:
         """Show one step of the re-add while the account is watched."""
         return self._flow.async_show_progress(
             step_id="readd_watch",
             progress_action=progress_action,
             progress_task=self._waiter,
-            description_placeholders=self.placeholders(proc),
+            description_placeholders=self.placeholders(procedure),
         )
 
     async def async_step_readd_result(
@@ -150,22 +161,22 @@ class ReaddSteps:
         """
         if self.watcher is None:
             return self._flow.async_abort(reason="entry_not_loaded")
-        proc = self.procedure()
-        if proc is None:
+        procedure = self.procedure()
+        if procedure is None:
             return self._flow.async_abort(reason="readd_not_running")
-        if proc.phase is Phase.DONE:
+        if procedure.phase is Phase.DONE:
             return await self.async_step_readd_done()
-        if proc.phase is Phase.CANCELLED:
+        if procedure.phase is Phase.CANCELLED:
             return self._flow.async_abort(reason="readd_cancelled")
         options = ["readd_restart", "readd_stop"]
-        placeholders = self.placeholders(proc)
-        if proc.next_step is NextStep.REMOVE_IN_APP:
+        placeholders = self.placeholders(procedure)
+        if procedure.next_step is NextStep.REMOVE_IN_APP:
             return self._flow.async_show_menu(
                 step_id="readd_timeout_remove",
                 menu_options=options,
                 description_placeholders=placeholders,
             )
-        if proc.next_step is NextStep.ADD_IN_APP:
+        if procedure.next_step is NextStep.ADD_IN_APP:
             return self._flow.async_show_menu(
                 step_id="readd_timeout_add",
                 menu_options=options,
@@ -183,10 +194,10 @@ class ReaddSteps:
         """Report the final health check and what Home Assistant kept; submit goes on."""
         if user_input is not None:
             return await self._done()
-        proc = self.procedure()
-        assert proc is not None
+        procedure = self.procedure()
+        assert procedure is not None
         return self._flow.async_show_form(
-            step_id="readd_done", description_placeholders=self.placeholders(proc)
+            step_id="readd_done", description_placeholders=self.placeholders(procedure)
         )
 
     async def async_step_readd_restart(
@@ -199,8 +210,8 @@ class ReaddSteps:
         self, user_input: dict[str, Any] | None = None
     ) -> RepairsFlowResult:
         """Give the re-add up: its issue goes, the camera is no longer watched for."""
-        readds = self.watcher
-        if readds is None:
+        watcher = self.watcher
+        if watcher is None:
             return self._flow.async_abort(reason="entry_not_loaded")
-        await readds.async_forget(self._serial)
+        await watcher.async_forget(self._serial)
         return await self._stopped()
