@@ -11,7 +11,6 @@ import importlib.metadata
 import json
 import os
 from pathlib import Path
-import re
 import secrets
 import shutil
 import signal
@@ -37,15 +36,14 @@ USERNAME = "demo"
 # The demo's story: the Hall Mini has hung. It is on a smart plug, so its repair issue can
 # power-cycle it back; the Workshop camera (battery, no plug) stays offline.
 HUNG_DEVICE = "G8T30000000001"
-# Options → settings: the internet sensors Blink Health compares with Blink's requirements; a
-# poll a minute (the fastest allowed) and no offline grace, so what a person changes in the
-# simulator shows within a minute and the hung Mini's issue is there at once (battery cameras
-# keep their own 30 minutes).
+# Options → settings: the internet sensors Blink Health compares with Blink's requirements, and
+# no offline grace, so the hung Mini's issue is there at once (battery cameras keep their own 30
+# minutes). Polling stays Blink Health's 5 minutes (no user option); "check again" and the
+# diagnose button fetch fresh data sooner.
 SETTINGS = {
     "download_sensor": "sensor.internet_download_speed",
     "offline_grace_minutes": 0,
     "ping_sensor": "sensor.internet_ping",
-    "scan_interval": 60,
 }
 # The switch configuration.yaml defines for each of the simulator's plugs.
 PLUG_SWITCHES = {
@@ -641,38 +639,49 @@ class Demo:
                 )
             say(
                 "Options: the demo's download-speed and ping sensors are compared with "
-                "Blink's needs; a poll a minute, no offline grace period"
+                "Blink's needs; no offline grace period"
             )
             state["settings_done"] = True
             self._wait_loaded(entry_id)
         if not state.get("plugs_done") and (
             opened := self._options_step(entry_id, "plugs")
         ):
-            url, form = opened
-            answer = {**_defaults(form), **self.plug_answers(form)}
-            result = _http("POST", url, answer, token=self.token)
-            if result["type"] != "create_entry":
-                raise DemoError(
-                    f"Blink Health's smart plug options refused: {result.get('errors')}"
+            # One pass of the Smart plugs page per device: choose it, then give its switch.
+            answers = self.plug_answers(opened[1])
+            for index, (serial, switch) in enumerate(answers.items()):
+                if index and not (opened := self._options_step(entry_id, "plugs")):
+                    raise DemoError("Blink Health's smart plug options went away")
+                url, _ = opened
+                form = _http("POST", url, {"device": serial}, token=self.token)
+                result = _http(
+                    "POST", url, {**_defaults(form), "plug": switch}, token=self.token
                 )
+                if result["type"] != "create_entry":
+                    raise DemoError(
+                        f"Blink Health's smart plug options refused: {result.get('errors')}"
+                    )
+                self._wait_loaded(entry_id)
             say(
                 "Options: the demo's plug switches feed the Garage Sync Module and the Hall Mini"
             )
             state["plugs_done"] = True
-            self._wait_loaded(entry_id)
         (self.config_dir / OPTIONS_FILE).write_text(json.dumps(state) + "\n")
 
     def plug_answers(self, form: Mapping[str, Any]) -> dict[str, str]:
-        """Return the plugs step's answer: each device field "Name (serial)" → its plug's switch."""
+        """Return serial → switch for each device the plugs step offers that a demo plug feeds."""
         plugs = _http("GET", f"{self.sim_url}/_sim/state")["plugs"]
-        answers: dict[str, str] = {}
-        for field_ in form["data_schema"]:
-            if not (match := re.search(r"\((\w+)\)$", field_["name"])):
-                continue
-            for plug_id, plug in plugs.items():
-                if match.group(1) in plug["devices"] and plug_id in PLUG_SWITCHES:
-                    answers[field_["name"]] = PLUG_SWITCHES[plug_id]
-        return answers
+        offered = [
+            option["value"]
+            for field_ in form["data_schema"]
+            if field_["name"] == "device"
+            for option in field_["selector"]["select"]["options"]
+        ]
+        return {
+            serial: PLUG_SWITCHES[plug_id]
+            for serial in offered
+            for plug_id, plug in plugs.items()
+            if serial in plug["devices"] and plug_id in PLUG_SWITCHES
+        }
 
     def _options_state(self) -> dict[str, Any]:
         """Return which option pages the demo has already filled in on an earlier run."""
