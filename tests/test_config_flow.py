@@ -443,7 +443,7 @@ async def test_stored_polling_interval_is_migrated_away(
 async def test_entry_of_a_newer_version_is_refused(
     hass: HomeAssistant, sim: SimServer
 ) -> None:
-    """An entry written by a newer major version is not guessed at: migration fails."""
+    """An entry written by a newer major version is not guessed at (Home Assistant refuses it)."""
     newer = MockConfigEntry(domain=DOMAIN, data={}, version=2, minor_version=1)
     newer.add_to_hass(hass)
     assert not await hass.config_entries.async_setup(newer.entry_id)

@@ -41,8 +41,7 @@ async def async_migrate_entry(hass: HomeAssistant, entry: BlinkHealthConfigEntry
     polling in the system options instead), so a stored one is dropped and the entry polls
     at the default pace.
     """
-    if entry.version > 1:
-        return False  # written by a newer Blink Health: refuse rather than guess
+    # Home Assistant itself refuses an entry of a newer major version (a downgrade).
     if entry.minor_version < 2:
         options = {k: v for k, v in entry.options.items() if k != CONF_SCAN_INTERVAL}
         hass.config_entries.async_update_entry(entry, options=options, minor_version=2)
