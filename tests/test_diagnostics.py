@@ -56,7 +56,8 @@ async def test_diagnostics(
     thumbnails = [c["thumbnail"] for c in diagnostics["homescreen"]["cameras"]]
     assert thumbnails
     assert all(
-        t.startswith("/api/v3/media/accounts/**REDACTED**/networks/") for t in thumbnails
+        t.startswith("/api/v3/media/accounts/**REDACTED**/networks/")
+        for t in thumbnails
     )
     assert diagnostics["health"]["cameras"]
     assert diagnostics["homescreen"]["cameras"]

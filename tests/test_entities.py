@@ -10,7 +10,6 @@ from homeassistant.const import (
     STATE_OFF,
     STATE_ON,
     STATE_UNAVAILABLE,
-    STATE_UNKNOWN,
     Platform,
 )
 from homeassistant.core import HomeAssistant
@@ -281,7 +280,10 @@ async def test_cloud_unreachable_and_back(
     entity_registry: er.EntityRegistry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Cloud entities stay available and say the cloud is down; device entities go unavailable."""
+    """Blink's own figures go unavailable while the cloud is down, and come back.
+
+    The reachability sensor and the request count (this side's own) stay available to say so.
+    """
     account = str(sim.world.account.account_id)
     latency = _state(hass, entity_registry, "sensor", f"{account}-cloud_latency")
     assert float(latency) >= 0
@@ -295,8 +297,9 @@ async def test_cloud_unreachable_and_back(
     )
     assert (
         _state(hass, entity_registry, "sensor", f"{account}-cloud_latency")
-        == STATE_UNKNOWN
+        == STATE_UNAVAILABLE
     )
+    assert int(_state(hass, entity_registry, "sensor", f"{account}-api_requests")) >= 1
     assert (
         _state(hass, entity_registry, "binary_sensor", f"{FRONT_YARD}-online")
         == STATE_UNAVAILABLE
@@ -311,6 +314,9 @@ async def test_cloud_unreachable_and_back(
     assert (
         _state(hass, entity_registry, "binary_sensor", f"{account}-cloud_reachable")
         == STATE_ON
+    )
+    assert (
+        float(_state(hass, entity_registry, "sensor", f"{account}-cloud_latency")) >= 0
     )
     assert (
         _state(hass, entity_registry, "binary_sensor", f"{FRONT_YARD}-online")

@@ -34,7 +34,9 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     return True
 
 
-async def async_migrate_entry(hass: HomeAssistant, entry: BlinkHealthConfigEntry) -> bool:
+async def async_migrate_entry(
+    hass: HomeAssistant, entry: BlinkHealthConfigEntry
+) -> bool:
     """Bring an entry of an older minor version up to date.
 
     1.1 → 1.2: the polling interval left the options (Home Assistant's rule: users disable
