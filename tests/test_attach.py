@@ -608,7 +608,13 @@ async def test_internals_fix_flow_switches_to_own_sign_in(
     result = await start_repair_fix_flow(client, DOMAIN, issue_id)
     assert result["type"] == "form"
     assert result["step_id"] == "confirm"
-    assert result["description_placeholders"] == {"title": attached.title}
+    # The issue's text is the step's (a fixable issue has none): it gets the issue's detail.
+    issue = _issue(hass, issue_id)
+    assert issue is not None and issue.translation_placeholders is not None
+    assert result["description_placeholders"] == {
+        "title": attached.title,
+        "detail": issue.translation_placeholders["detail"],
+    }
     result = await process_repair_fix_flow(client, result["flow_id"])
     assert result["type"] == "create_entry"
     await hass.async_block_till_done()

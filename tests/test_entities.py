@@ -6,13 +6,7 @@ from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import (
-    STATE_OFF,
-    STATE_ON,
-    STATE_UNAVAILABLE,
-    STATE_UNKNOWN,
-    Platform,
-)
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
@@ -281,7 +275,10 @@ async def test_cloud_unreachable_and_back(
     entity_registry: er.EntityRegistry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Cloud entities stay available and say the cloud is down; device entities go unavailable."""
+    """Blink's own figures go unavailable while the cloud is down, and come back.
+
+    The reachability sensor and the request count (this side's own) stay available to say so.
+    """
     account = str(sim.world.account.account_id)
     latency = _state(hass, entity_registry, "sensor", f"{account}-cloud_latency")
     assert float(latency) >= 0
@@ -295,8 +292,9 @@ async def test_cloud_unreachable_and_back(
     )
     assert (
         _state(hass, entity_registry, "sensor", f"{account}-cloud_latency")
-        == STATE_UNKNOWN
+        == STATE_UNAVAILABLE
     )
+    assert int(_state(hass, entity_registry, "sensor", f"{account}-api_requests")) >= 1
     assert (
         _state(hass, entity_registry, "binary_sensor", f"{FRONT_YARD}-online")
         == STATE_UNAVAILABLE
@@ -311,6 +309,9 @@ async def test_cloud_unreachable_and_back(
     assert (
         _state(hass, entity_registry, "binary_sensor", f"{account}-cloud_reachable")
         == STATE_ON
+    )
+    assert (
+        float(_state(hass, entity_registry, "sensor", f"{account}-cloud_latency")) >= 0
     )
     assert (
         _state(hass, entity_registry, "binary_sensor", f"{FRONT_YARD}-online")

@@ -420,10 +420,13 @@ class SwitchToSignInFlow(RepairsFlow):
         if entry is None or entry.data.get(CONF_CORE_ENTRY_ID) is None:
             return self.async_abort(reason="entry_not_loaded")
         if user_input is None:
+            # The issue's own text lives in this step (a fixable issue has no description).
+            issue = ir.async_get(self.hass).async_get_issue(DOMAIN, self.issue_id)
+            placeholders = dict(issue.translation_placeholders or {}) if issue else {}
             return self.async_show_form(
                 step_id="confirm",
                 data_schema=probatio.Schema({}),
-                description_placeholders={"title": entry.title},
+                description_placeholders={**placeholders, "title": entry.title},
             )
         entry.async_start_reauth(self.hass)
         return self.async_create_entry(data={})
