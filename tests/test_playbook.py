@@ -479,8 +479,14 @@ def test_low_battery_evidence_voltage() -> None:
 
 
 def test_app_update_required() -> None:
-    """The cloud's app-update flag is a problem filed under the reinstall step."""
-    health = account(app_updates={"update_required": True, "message": "Update the app"})
+    """Blink refusing the client until it updates is a problem filed under the reinstall step.
+
+    parse_account never sets it from a homescreen (its app_updates flag is no refusal, see
+    test_health.test_app_updates), so the state is built directly.
+    """
+    health = dataclasses.replace(
+        account(), app_update_required=True, app_update_message="Update the app"
+    )
     (finding,) = evaluate(health, DEFAULTS, NO_FIGURES, history())
     assert finding.issue_id == "app_update_required"
     assert finding.step is StepId.REINSTALL_APP
@@ -511,8 +517,8 @@ def test_order_step_then_severity_then_name() -> None:
             camera("C2", name="beta", status="offline", battery="low"),
             camera("C3", name="Alpha", battery="low", signals={"wifi": 1, "lfr": 1}),
         ],
-        app_updates={"update_required": True},
     )
+    health = dataclasses.replace(health, app_update_required=True)
     findings = evaluate(
         health,
         DEFAULTS,
@@ -643,12 +649,15 @@ def test_diagnose_weak_links_name_both_ends() -> None:
 
 
 def test_diagnose_unknown_model_and_status() -> None:
-    """Unknown talk support still asks; unknown status asks; nothing measured asks."""
+    """Unknown talk support still asks; unknown status asks; nothing measured asks.
+
+    A status Blink sends that means nothing known is not shown verbatim: it is "–".
+    """
     health = account(cameras=[{"serial": "X", "type": "orca", "status": "weird"}])
     results = diagnose(health, "X", DEFAULTS, NO_FIGURES, history())
     assert [item.outcome for item in results[:5]] == [Outcome.ASK] * 5
     assert result(results, StepId.HOLD_TALK).evidence["model"] == "Blink camera (orca)"
-    assert result(results, StepId.RESTART).evidence["status"] == "weird"
+    assert result(results, StepId.RESTART).evidence["status"] == "–"
 
 
 def test_diagnose_sync_module() -> None:
@@ -683,8 +692,8 @@ def test_diagnose_uses_history_latency_without_a_fresh_one() -> None:
 
 def test_diagnose_app_update_on_reinstall_step() -> None:
     """The reinstall step still asks, and carries the app-update finding."""
-    health = account(
-        cameras=[camera()], syncs=[sync()], app_updates={"update_required": True}
+    health = dataclasses.replace(
+        account(cameras=[camera()], syncs=[sync()]), app_update_required=True
     )
     reinstall = result(
         diagnose(health, "C1", DEFAULTS, NO_FIGURES, history()), StepId.REINSTALL_APP

@@ -425,9 +425,7 @@ def _device_findings(
     """Check one device: offline past its grace, weak signals, low battery."""
     findings: list[Finding] = []
     camera = device if isinstance(device, CameraHealth) else None
-    battery_powered = (
-        camera is not None and camera.power_source is not PowerSource.MAINS
-    )
+    battery_powered = camera is not None and camera.power_source.battery_possible
     if device.online is False:
         since = _aware(history.offline_since.get(device.serial, now))
         offline_for = max(now - since, timedelta(0))

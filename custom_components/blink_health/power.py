@@ -41,7 +41,7 @@ from .const import (
     LOGGER,
     MAX_FAST_POLL,
 )
-from .health import CameraHealth, PowerSource, SyncModuleHealth
+from .health import CameraHealth, SyncModuleHealth
 
 if TYPE_CHECKING:
     from .coordinator import BlinkHealthConfigEntry, BlinkHealthCoordinator
@@ -108,10 +108,10 @@ def async_set_plug(
 
 
 def can_power_cycle(device: CameraHealth | SyncModuleHealth) -> bool:
-    """Return whether the device can run on mains power (never battery-only cameras)."""
+    """Return whether the device can run on mains power (never battery-only or unknown cameras)."""
     if isinstance(device, SyncModuleHealth):
         return True
-    return device.power_source is not PowerSource.BATTERY
+    return device.power_source.mains_possible
 
 
 async def async_power_cycle(
