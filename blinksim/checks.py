@@ -66,3 +66,20 @@ def form(value: Any) -> Literal["412", "202"]:
     if value == "202":
         return "202"
     raise ScenarioError(f"two_factor form must be '412' or '202', got {value!r}")
+
+
+def choice[T: str](value: Any, options: tuple[T, ...], what: str) -> T:
+    """Validate one of a few strings."""
+    for option in options:
+        if value == option:
+            return option
+    raise ScenarioError(f"{what} must be one of {', '.join(options)}, got {value!r}")
+
+
+def lists(value: Any, allowed: frozenset[str], what: str) -> frozenset[str]:
+    """Validate a list of names drawn from `allowed`."""
+    if not isinstance(value, list | tuple) or not set(value) <= allowed:
+        raise ScenarioError(
+            f"{what} must be a list of {sorted(allowed)}, got {value!r}"
+        )
+    return frozenset(value)

@@ -10,6 +10,7 @@ from .clock import Clock
 from .model import (
     DEFAULT_ACCESS_TOKEN_LIFETIME,
     DEFAULT_OFFLINE_SECONDS,
+    OMITTABLE_LISTS,
     Account,
     InternetProfile,
     Network,
@@ -45,6 +46,9 @@ def world_from_dict(
         app_update_required=checks.flag(
             acc.get("app_update_required", False), "app_update_required"
         ),
+        homescreen_omit=checks.lists(
+            acc.get("homescreen_omit", []), OMITTABLE_LISTS, "homescreen_omit"
+        ),
     )
     world = cls(
         account,
@@ -71,6 +75,14 @@ def world_from_dict(
             network_id=int(raw["network_id"]),
             name=raw.get("name") or world.network(int(raw["network_id"])).name,
             type=raw.get("type", "sm2"),
+            subtype=checks.text(
+                raw.get("subtype", "none" if raw.get("type") == "sm1" else "vinnie"),
+                "sync_module.subtype",
+            ),
+            local_storage_status=checks.text(
+                raw.get("local_storage_status", "unavailable"),
+                "sync_module.local_storage_status",
+            ),
             fw_version=str(raw.get("fw_version", "4.4.8")),
             status=checks.status(raw.get("status", "online")),
             wifi=checks.bars(raw.get("wifi", 4), "sync_module.wifi"),

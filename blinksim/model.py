@@ -7,6 +7,17 @@ import math
 from typing import Any, Literal
 
 type DeviceKind = Literal["camera", "owl", "doorbell"]
+# How a camera config is shaped (captures in tests/fixtures/captures/camera_config): "nested"
+# camera[] with signals inside and beside, "sibling" camera[] with signals only beside
+# (homebridge 2022), "flat" the camera itself with signals inside (hunsalz 2025).
+type ConfigShape = Literal["nested", "sibling", "flat"]
+CONFIG_SHAPES: tuple[ConfigShape, ...] = ("nested", "sibling", "flat")
+# The thumbnail as a path ending in "&ext=", or only its timestamp (a string), which blinkpy
+# turns into that path itself ("API update only returns the timestamp!", camera.py).
+type ThumbnailForm = Literal["path", "timestamp"]
+THUMBNAIL_FORMS: tuple[ThumbnailForm, ...] = ("path", "timestamp")
+# Homescreen device lists an account may leave out (published homescreens without doorbells).
+OMITTABLE_LISTS = frozenset({"doorbells", "owls"})
 
 # Product types per blink_api.md §5.2; anything else with a Sync Module is a plain camera.
 OWL_TYPES = frozenset({"owl"})
@@ -54,7 +65,10 @@ class Account:
     # How sign-in asks for the PIN: HTTP 412, or 202 with a tsv_* body (blink_api.md §2.2).
     two_factor_form: Literal["412", "202"] = "202"
     access_token_lifetime: float = DEFAULT_ACCESS_TOKEN_LIFETIME
+    # The homescreen's app_updates flag (code 105), as working clients see it for years.
     app_update_required: bool = False
+    # Device lists the homescreen leaves out, whatever they hold (OMITTABLE_LISTS).
+    homescreen_omit: frozenset[str] = frozenset()
 
     def public(self) -> dict[str, Any]:
         """Describe the account for /_sim/state (the simulator's credentials are not secret)."""
@@ -69,6 +83,7 @@ class Account:
             "tier": self.tier,
             "access_token_lifetime": self.access_token_lifetime,
             "app_update_required": self.app_update_required,
+            "homescreen_omit": sorted(self.homescreen_omit),
         }
 
 
@@ -108,6 +123,10 @@ class SyncModule:
     network_id: int
     name: str
     type: str = "sm2"
+    # sm2 captures say "vinnie" or "billy", sm1 ones "none" (homebridge sample, issue #108).
+    subtype: str = "vinnie"
+    # "unavailable" or "active" in the captures.
+    local_storage_status: str = "unavailable"
     fw_version: str = "4.4.8"
     status: str = "online"
     wifi: int = 4
@@ -133,9 +152,15 @@ class Device:
     battery: str = "ok"
     battery_bars: int = 3
     battery_voltage: int = 160
-    temperature: float = 68.0
+    temperature: float = 68.0  # °F, calibrated: what signals.temp and the app show
+    # The camera's calibration: its config's raw "temperature" is temperature - temp_adjust.
+    temp_adjust: int = 0
     fw_version: str = "10.72"
     thumbnail_ts: int = 0
+    config_shape: ConfigShape = "nested"
+    # Top-level wifi_strength -255 ("unknown") with the reading under last_connect.
+    wifi_strength_unknown: bool = False
+    thumbnail_form: ThumbnailForm = "path"
     offline_at: float | None = None
     # When it froze: offline, whatever it is configured as, until its plug cuts the power.
     hung_at: float | None = None

@@ -7,8 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from . import checks
 from .model import (
+    CONFIG_SHAPES,
     DEFAULT_OFFLINE_SECONDS,
     LFR_RSSI_BY_BARS,
+    OMITTABLE_LISTS,
+    THUMBNAIL_FORMS,
     WIFI_RSSI_BY_BARS,
     Command,
     Device,
@@ -25,12 +28,16 @@ DEVICE_PATCH_KEYS = frozenset(
     {
         "name", "status", "enabled", "wifi", "lfr", "wifi_rssi", "lfr_rssi", "battery",
         "battery_bars", "battery_voltage", "temperature", "fw_version", "network_id",
-        "sync_module", "thumbnail", "hung",
+        "sync_module", "thumbnail", "hung", "temp_adjust", "config_shape",
+        "wifi_strength_unknown", "thumbnail_form",
     }
 )  # fmt: skip
 SYNC_PATCH_KEYS = frozenset(
-    {"name", "status", "wifi", "fw_version", "sync_module_error", "type"}
-)
+    {
+        "name", "status", "wifi", "fw_version", "sync_module_error", "type", "subtype",
+        "local_storage_status",
+    }
+)  # fmt: skip
 
 
 def check_new_serial(world: World, serial: str) -> None:
@@ -71,6 +78,16 @@ def insert_device(
             checks.number(raw.get("battery_voltage", 160), "battery_voltage")
         ),
         temperature=checks.number(raw.get("temperature", 68), "temperature"),
+        temp_adjust=int(checks.number(raw.get("temp_adjust", 0), "temp_adjust")),
+        config_shape=checks.choice(
+            raw.get("config_shape", "nested"), CONFIG_SHAPES, "config_shape"
+        ),
+        wifi_strength_unknown=checks.flag(
+            raw.get("wifi_strength_unknown", False), "wifi_strength_unknown"
+        ),
+        thumbnail_form=checks.choice(
+            raw.get("thumbnail_form", "path"), THUMBNAIL_FORMS, "thumbnail_form"
+        ),
         fw_version=str(raw.get("fw_version", "10.72")),
         thumbnail_ts=int(thumbnail_ts)
         if thumbnail_ts is not None
@@ -151,6 +168,7 @@ def patch_device(
         )
     if "temperature" in changes:
         device.temperature = checks.number(changes["temperature"], "temperature")
+    patch_shape(device, changes)
     if "fw_version" in changes:
         device.fw_version = checks.text(str(changes["fw_version"]), "fw_version")
     if changes.get("thumbnail"):
@@ -161,6 +179,24 @@ def patch_device(
         elif world.hung_since(device, now) is None:
             device.hung_at = now
     return world.device_state(device)
+
+
+def patch_shape(device: Device, changes: Mapping[str, Any]) -> None:
+    """Change how a device's answers are shaped (the variants of real captures)."""
+    if "temp_adjust" in changes:
+        device.temp_adjust = int(checks.number(changes["temp_adjust"], "temp_adjust"))
+    if "config_shape" in changes:
+        device.config_shape = checks.choice(
+            changes["config_shape"], CONFIG_SHAPES, "config_shape"
+        )
+    if "wifi_strength_unknown" in changes:
+        device.wifi_strength_unknown = checks.flag(
+            changes["wifi_strength_unknown"], "wifi_strength_unknown"
+        )
+    if "thumbnail_form" in changes:
+        device.thumbnail_form = checks.choice(
+            changes["thumbnail_form"], THUMBNAIL_FORMS, "thumbnail_form"
+        )
 
 
 def patch_sync(
@@ -185,6 +221,12 @@ def patch_sync(
         sync.fw_version = checks.text(str(changes["fw_version"]), "fw_version")
     if "type" in changes:
         sync.type = checks.text(changes["type"], "type")
+    if "subtype" in changes:
+        sync.subtype = checks.text(changes["subtype"], "subtype")
+    if "local_storage_status" in changes:
+        sync.local_storage_status = checks.text(
+            changes["local_storage_status"], "local_storage_status"
+        )
     if "sync_module_error" in changes:
         sync.sync_module_error = checks.flag(
             changes["sync_module_error"], "sync_module_error"
@@ -238,6 +280,7 @@ def update_account(world: World, changes: Mapping[str, Any]) -> dict[str, Any]:
     allowed = {
         "two_factor", "pin", "two_factor_form", "password", "access_token_lifetime",
         "app_update_required", "revoke_refresh_token", "expire_access_token",
+        "homescreen_omit",
     }  # fmt: skip
     unknown = set(changes) - allowed
     if unknown:
@@ -258,6 +301,10 @@ def update_account(world: World, changes: Mapping[str, Any]) -> dict[str, Any]:
     if "app_update_required" in changes:
         account.app_update_required = checks.flag(
             changes["app_update_required"], "app_update_required"
+        )
+    if "homescreen_omit" in changes:
+        account.homescreen_omit = checks.lists(
+            changes["homescreen_omit"], OMITTABLE_LISTS, "homescreen_omit"
         )
     if changes.get("revoke_refresh_token"):
         world.tokens.revoke_refresh_tokens()

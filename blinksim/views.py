@@ -42,6 +42,13 @@ def device_state(
             "battery_voltage": device.battery_voltage,
             "temperature": device.temperature,
         },
+        # How its answers are shaped (docs/fidelity.md): the variants real captures show.
+        "shape": {
+            "config_shape": device.config_shape,
+            "wifi_strength_unknown": device.wifi_strength_unknown,
+            "temp_adjust": device.temp_adjust,
+            "thumbnail_form": device.thumbnail_form,
+        },
     }
 
 
@@ -56,6 +63,8 @@ def sync_state(
         "serial": sync.serial,
         "id": sync.id,
         "type": sync.type,
+        "subtype": sync.subtype,
+        "local_storage_status": sync.local_storage_status,
         "name": sync.name,
         "network_id": sync.network_id,
         "status": "online" if last_seen is None else "offline",
