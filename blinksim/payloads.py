@@ -13,6 +13,13 @@ from .world import Command, Device, Media, Network, SyncModule, World
 
 # Fixed creation date for everything in a scenario: the sources show real dates, none matter.
 CREATED_AT = "2024-04-17T21:42:56+00:00"
+# The keys of the flat camera config capture (hunsalz get-config.md) taken from the entry.
+FLAT_CONFIG_KEYS = frozenset(
+    {
+        "id", "name", "serial", "fw_version", "type", "enabled", "thumbnail", "status",
+        "battery", "usage_rate", "network_id", "issues", "signals",
+    }
+)  # fmt: skip
 
 
 def thumbnail_path(world: World, device: Device) -> str:
@@ -392,7 +399,13 @@ def camera_config(world: World, device: Device) -> dict[str, Any]:
     }
     beside = {**calibrated, "updated_at": seen, "battery_state": device.battery}
     if device.config_shape == "flat":
-        return {**camera, "signals": calibrated}
+        # hunsalz get-config.md: the camera's homescreen entry with two flags more.
+        flat = {
+            key: value
+            for key, value in camera_entry(world, device, now).items()
+            if key in FLAT_CONFIG_KEYS
+        }
+        return {**flat, "motion_enabled": True, "armed": False}
     if device.config_shape == "sibling":
         return {"camera": [camera], "signals": beside}
     return {"camera": [{**camera, "signals": calibrated}], "signals": beside}
