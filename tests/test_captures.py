@@ -33,7 +33,9 @@ from custom_components.blink_health.playbook import (
     StepId,
     Thresholds,
     diagnose,
+    evaluate,
 )
+from custom_components.blink_health.power import can_power_cycle
 
 CAPTURES = Path(__file__).parent / "fixtures" / "captures"
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -298,3 +300,31 @@ def test_syncmodules_body() -> None:
     sync = health.sync_modules["SERIAL123456789"]
     assert (sync.online, sync.wifi_bars, sync.firmware) == (True, 5, "16.0.32")
     assert sync.last_heartbeat == datetime(2025, 11, 21, 0, 31, tzinfo=UTC)
+
+
+# --- product codes ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["cameras", "owls", "doorbells"])
+def test_unknown_product_code_is_treated_safely(kind: str) -> None:
+    """A code nobody published: no power cycle as if wired, no battery advice as if batteries."""
+    homescreen = {
+        "sync_modules": [{"serial": "S", "network_id": 1, "status": "online"}],
+        "cameras": [],
+        kind: [
+            {
+                "serial": "X",
+                "type": "brand-new",
+                "network_id": 1,
+                "status": "online",
+                "battery": "low",
+            }
+        ],
+    }
+    health = parse_account(homescreen)
+    camera = health.cameras["X"]
+    assert camera.product.model == "Blink camera (brand-new)"
+    assert camera.power_source is PowerSource.UNKNOWN
+    assert not can_power_cycle(camera)
+    findings = evaluate(health, Thresholds(), InternetFigures(), History(now=NOW))
+    assert not [f for f in findings if f.issue_id.startswith("low_battery")]

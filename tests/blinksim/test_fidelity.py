@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from blinksim import payloads
+from blinksim.scenarios import SCENARIO_DIR as SCENARIOS, ScenarioError
 from blinksim.world import World
 from custom_components.blink_health.health import parse_account
 
@@ -214,3 +215,79 @@ def test_the_scenarios_meet_the_real_variants() -> None:
     mini = demo.device("G8T30000000001")
     assert isinstance(payloads.owl_config(demo, mini)["fw_version"], float)
     assert {d.config_shape for d in demo.devices.values()} == {"nested", "sibling"}
+
+
+# --- the options that make these variants ---------------------------------------------------
+
+
+def test_shape_options_patch_and_show() -> None:
+    """Shape options change the answers at once and show in /_sim/state."""
+    world = World.from_scenario("demo")
+    front = world.device("G8T20000000001")
+    state = world.patch_device(
+        front.serial,
+        {
+            "config_shape": "flat",
+            "wifi_strength_unknown": True,
+            "temp_adjust": -4,
+            "thumbnail_form": "timestamp",
+        },
+    )
+    assert state["shape"] == {
+        "config_shape": "flat",
+        "wifi_strength_unknown": True,
+        "temp_adjust": -4,
+        "thumbnail_form": "timestamp",
+    }
+    flat = payloads.camera_config(world, front)
+    assert "camera" not in flat and flat["signals"]["temp"] == 68
+    assert set(flat) <= payloads.FLAT_CONFIG_KEYS | {"motion_enabled", "armed"}
+    world.patch_device(front.serial, {"config_shape": "nested"})
+    config = payloads.camera_config(world, front)
+    camera = config["camera"][0]
+    assert (camera["wifi_strength"], camera["last_connect"]["wifi_strength"]) == (
+        -255,
+        -55,
+    )
+    assert (camera["temperature"], camera["temp_adjust"]) == (72, -4)
+    assert camera["thumbnail"] == str(front.thumbnail_ts)
+    sync = world.patch_device(
+        "G8T10000000001", {"subtype": "vinnie", "local_storage_status": "active"}
+    )
+    assert (sync["subtype"], sync["local_storage_status"]) == ("vinnie", "active")
+    assert world.update_account({"homescreen_omit": ["owls"]})["homescreen_omit"] == [
+        "owls"
+    ]
+    assert "owls" not in payloads.homescreen(world)
+    assert "doorbells" in payloads.homescreen(world)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"config_shape": "round"},
+        {"thumbnail_form": 5},
+        {"wifi_strength_unknown": "yes"},
+        {"temp_adjust": "cold"},
+    ],
+)
+def test_shape_options_are_checked(changes: dict[str, Any]) -> None:
+    """An unknown shape is refused with the field named."""
+    world = World.from_scenario("demo")
+    with pytest.raises(ScenarioError, match=next(iter(changes))):
+        world.patch_device("G8T20000000001", changes)
+
+
+@pytest.mark.parametrize("omit", [["cameras"], "doorbells", [1]])
+def test_only_optional_lists_can_be_left_out(omit: Any) -> None:
+    """Only doorbells and owls may be left out of a homescreen (as published ones do)."""
+    data = json.loads((SCENARIOS / "minimal.json").read_text(encoding="utf-8"))
+    data["account"]["homescreen_omit"] = omit
+    with pytest.raises(ScenarioError, match="homescreen_omit"):
+        World.from_dict(data)
+
+
+def test_firmware_number() -> None:
+    """The owl config's firmware is a number where it reads as one, else kept as text."""
+    assert payloads.firmware_number("9.63") == 9.63
+    assert payloads.firmware_number("4.4.8") == "4.4.8"
