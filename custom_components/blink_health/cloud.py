@@ -208,8 +208,8 @@ def checked_homescreen(
 
     Our own polls and the core integration's homescreen (attach mode) go through this check.
     A device list the body leaves out says nothing about that kind of device, so its entries
-    come from `previous` (the last homescreen accepted) with only who they are, so the
-    devices are kept instead of deleted as gone, and no old status is passed off as new.
+    come from `previous` (the last homescreen accepted) with only who they are: the devices
+    are kept instead of deleted as gone, and no old status passes for a new one.
     """
     if not is_homescreen(body):
         raise CloudUnavailable("invalid homescreen")
