@@ -157,9 +157,7 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
             raise self._failed("rate_limited", retry_after=remaining)
         try:
             homescreen, latency_ms = await self.cloud.async_homescreen()
-            health = parse_account(
-                homescreen, self.details.bodies, latency_ms=latency_ms
-            )
+            health = parse_account(homescreen, self.details.bodies)
             # All details at setup; afterwards a few per poll, so a large account never bursts.
             limit = len(health.cameras) if self.data is None else DETAILS_PER_POLL
             fetched = await self._async_fetch_details(health, limit=limit)
@@ -179,9 +177,7 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
             ) from err
         if fetched:
             # New details refine the devices they belong to: parse again with them.
-            health = parse_account(
-                homescreen, self.details.bodies, latency_ms=latency_ms
-            )
+            health = parse_account(homescreen, self.details.bodies)
         self.last_homescreen = homescreen
         self._record_success(health, latency_ms)
         return health

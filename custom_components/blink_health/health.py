@@ -320,7 +320,6 @@ class AccountHealth:
     app_update_message: str | None
     # The homescreen's app_updates.update_required, kept for diagnostics only.
     app_build_flagged: bool = False
-    latency_ms: float | None = None  # Blink cloud round-trip of the homescreen request
 
     def device(self, serial: str) -> SyncModuleHealth | CameraHealth | None:
         """Return the Sync Module or camera with this serial, if the account has it."""
@@ -337,8 +336,6 @@ class AccountHealth:
 def parse_account(
     homescreen: Mapping[str, Any] | None,
     details: Mapping[str, Mapping[str, Any]] | None = None,
-    *,
-    latency_ms: float | None = None,
 ) -> AccountHealth:
     """Build the account's health from a homescreen body and per-device detail bodies.
 
@@ -381,7 +378,6 @@ def parse_account(
         # Blink's message is "OK" while nothing is flagged: only worth keeping when it is.
         app_update_message=_str(app_updates.get("message")) if flagged else None,
         app_build_flagged=flagged,
-        latency_ms=_non_negative(_float(latency_ms)),
     )
 
 
