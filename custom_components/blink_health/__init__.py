@@ -11,6 +11,7 @@ from .attach import AttachedCoordinator, CoreBlinkSource, async_delete_attach_is
 from .cloud import BlinkCloud, async_create_session
 from .const import CONF_CORE_ENTRY_ID, CONF_MODE, DOMAIN, MODE_ATTACH
 from .coordinator import BlinkHealthCoordinator
+from .devices import async_follow_core_devices
 from .issues import async_remove_issues, async_unload_issues
 from .power import STORE_NAME as POWER_STORE, PowerCycles
 from .readd import STORE_NAME as READD_STORE, Readds
@@ -71,6 +72,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlinkHealthConfigEntry) 
         hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _async_stop)
     )
     await coordinator.async_config_entry_first_refresh()
+    # Core Blink's devices appearing or going later: the entities join or leave them.
+    entry.async_on_unload(
+        async_follow_core_devices(hass, entry, lambda: coordinator.data)
+    )
     entry.runtime_data = BlinkHealthData(
         coordinator=coordinator, power=power, readd=readd
     )
