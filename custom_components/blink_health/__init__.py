@@ -18,6 +18,7 @@ from .readd import STORE_NAME as READD_STORE, Readds
 from .runtime import BlinkHealthConfigEntry, BlinkHealthData
 from .services import async_setup_services
 from .storage import async_remove_store
+from .watchdog import CoreWatchdog, watchdog_enabled
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -76,8 +77,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlinkHealthConfigEntry) 
     entry.async_on_unload(
         async_follow_core_devices(hass, entry, lambda: coordinator.data)
     )
+    watchdog = CoreWatchdog(hass, entry, coordinator)
+    if watchdog_enabled(entry):
+        entry.async_on_unload(watchdog.async_start())
     entry.runtime_data = BlinkHealthData(
-        coordinator=coordinator, power=power, readd=readd
+        coordinator=coordinator, power=power, readd=readd, watchdog=watchdog
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     readd.async_start_watching()

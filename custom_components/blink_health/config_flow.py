@@ -79,6 +79,7 @@ from .health import iter_devices
 from .power import can_power_cycle
 from .runtime import BlinkHealthConfigEntry
 from .settings import DEFAULT_THRESHOLDS
+from .watchdog import CONF_CORE_WATCHDOG, watchdog_enabled
 
 CREDENTIALS_SCHEMA = probatio.Schema(
     {
@@ -105,6 +106,7 @@ SETTINGS_KEYS = (
     CONF_SCAN_INTERVAL,
     CONF_WEAK_SYNC_BARS,
     CONF_WEAK_WIFI_BARS,
+    CONF_CORE_WATCHDOG,
 )
 
 
@@ -491,6 +493,9 @@ class BlinkHealthOptionsFlow(OptionsFlowWithReload):
                 probatio.Optional(CONF_EXCLUDED): DeviceSelector(
                     DeviceSelectorConfig(integration=DOMAIN, multiple=True)
                 ),
+                probatio.Required(
+                    CONF_CORE_WATCHDOG, default=watchdog_enabled(self.config_entry)
+                ): bool,
             }
         )
         return self.async_show_form(
