@@ -249,12 +249,16 @@ class AttachedCoordinator(BlinkHealthCoordinator):
             # Core could not reach Blink: count it as a failed poll, as standalone would,
             # and look again at core's pace so a lasting outage becomes an issue.
             self._set_idle_interval(core.update_interval)
-            self._record_failure()
-            raise self._failed(
-                "cloud_unavailable",
-                retry_after=0,
-                error=type(core.last_exception).__name__,
-            )
+            if not self.cloud.live:
+                self._record_failure()
+                raise self._failed(
+                    "cloud_unavailable",
+                    retry_after=0,
+                    error=type(core.last_exception).__name__,
+                )
+            # Fresh data asked for (check again, the watchdog's probe): Blink's own answer,
+            # through core's sign-in, tells whether Blink or core's coordinator is failing.
+            return await super()._async_update_data()
         self._set_idle_interval(None)
         return await super()._async_update_data()
 

@@ -46,6 +46,8 @@ ISSUE_CAP = "core_watchdog_cap"
 WATCHDOG_AFTER = timedelta(minutes=15)
 CHECK_EVERY = timedelta(minutes=1)
 COOLDOWN = timedelta(minutes=30)
+# Attach mode: while core looks stuck and Blink does not answer, one fresh request this often.
+PROBE_EVERY = timedelta(minutes=5)
 MAX_PER_DAY = 3
 DAY = timedelta(hours=24)
 
@@ -88,6 +90,7 @@ class CoreWatchdog:
         self._homescreen: tuple[int, datetime] | None = None
         # When Blink Health's own poll last succeeded (separate sign-in).
         self._own_poll: datetime | None = None
+        self._last_probe: datetime | None = None
         self._checking = False
 
     @callback
@@ -232,6 +235,10 @@ class CoreWatchdog:
                 and self.since is not None
                 and self._own_poll > self.since
             )
+        now = dt_util.utcnow()
+        if self._last_probe is not None and now - self._last_probe < PROBE_EVERY:
+            return False
+        self._last_probe = now
         return await self.coordinator.async_request_fresh_data()
 
     def _raise_cap_issue(self, symptom: Symptom) -> None:
