@@ -64,6 +64,8 @@ class SimServer:
         self.requests = RequestCounts()
         self.faults = FaultBook()
         self.url = ""
+        # The OAuth routes' state (pending logins, blocked app ids), for tests to steer.
+        self.oauth = OAuthApi(self.world)
         self.app = self._build_app()
         self._runner: web.AppRunner | None = None
 
@@ -71,7 +73,7 @@ class SimServer:
         """Create the application with every route and the middleware in front of them."""
         app = web.Application(middlewares=[self._middleware])
         apis: list[Any] = [
-            OAuthApi(self.world),
+            self.oauth,
             RestApi(self.world),
             ControlApi(self.world, self.faults, self.requests),
         ]

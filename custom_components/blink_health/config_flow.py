@@ -41,10 +41,12 @@ import probatio
 from .attach import CoreInternalsChanged, CoreNotLoaded, core_view, loaded_core_entries
 from .cloud import (
     BlinkCloud,
+    ClientBlocked,
     CloudError,
     CloudUnavailable,
     InvalidPin,
     RateLimited,
+    TokenRefused,
     TwoFactorRequired,
     async_create_session,
 )
@@ -124,6 +126,11 @@ def _error_key(err: CloudError) -> str:
         return "cannot_connect"
     if isinstance(err, InvalidPin):
         return "invalid_pin"
+    # Which step of Blink's sign-in refused: the password, the token, or this app install.
+    if isinstance(err, ClientBlocked):
+        return "client_blocked"
+    if isinstance(err, TokenRefused):
+        return "token_refused"
     return "invalid_auth"
 
 
@@ -136,6 +143,8 @@ class BlinkHealthConfigFlow(ConfigFlow, domain=DOMAIN):
         """Start with no sign-in under way."""
         self._cloud: BlinkCloud | None = None
         self._session: ClientSession | None = None
+        # Blink blocked the app id used: the next attempt signs in as a new app install.
+        self._new_hardware_id = False
 
     @staticmethod
     @callback
@@ -251,7 +260,11 @@ class BlinkHealthConfigFlow(ConfigFlow, domain=DOMAIN):
                     CONF_USERNAME: user_input[CONF_USERNAME].strip(),
                     CONF_PASSWORD: user_input[CONF_PASSWORD],
                     # Blink rejects fixed strings: one random UUID per entry, kept for good.
-                    CONF_HARDWARE_ID: existing.get(CONF_HARDWARE_ID)
+                    CONF_HARDWARE_ID: (
+                        None
+                        if self._new_hardware_id
+                        else existing.get(CONF_HARDWARE_ID)
+                    )
                     or str(uuid.uuid4()).upper(),
                 }
             )
@@ -261,6 +274,7 @@ class BlinkHealthConfigFlow(ConfigFlow, domain=DOMAIN):
                 return await self.async_step_2fa()
             except CloudError as err:
                 errors["base"] = _error_key(err)
+                self._new_hardware_id = isinstance(err, ClientBlocked)
             except Exception:  # noqa: BLE001 - a flow must never crash on the user
                 LOGGER.exception("Unexpected error while signing in to Blink")
                 errors["base"] = "unknown"
