@@ -433,6 +433,14 @@ async def test_core_reauth(
         attached.runtime_data.coordinator.last_exception.translation_key
         == "core_reauth"
     )
+    # A repair issue explains what waits for the user and where to sign in.
+    reauth_issue = _issue(hass, f"core_reauth_{attached.entry_id}")
+    assert reauth_issue is not None
+    assert not reauth_issue.is_fixable
+    assert reauth_issue.translation_placeholders == {
+        "title": attached.title,
+        "core_title": core_entry.title,
+    }
     # Waiting for the user: no requests of Blink Health's, no "cloud unreachable" issue.
     for _ in range(4):
         await async_poll(hass, freezer)
@@ -451,6 +459,7 @@ async def test_core_reauth(
     assert core_entry.state is ConfigEntryState.LOADED
     assert _state(hass, FRONT_YARD_ONLINE) == STATE_ON
     assert attached.runtime_data.coordinator.last_update_success
+    assert _issue(hass, f"core_reauth_{attached.entry_id}") is None
 
 
 async def test_core_cannot_reach_blink(

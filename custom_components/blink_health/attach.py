@@ -43,6 +43,8 @@ from .health import AccountHealth, CameraHealth
 
 ISSUE_CORE_INTERNALS = "core_internals_changed"
 ISSUE_CORE_REMOVED = "core_entry_removed"
+# Core waits for a new sign-in: explained, not fixable here (the sign-in is core's).
+ISSUE_CORE_REAUTH = "core_reauth"
 # Without a Retry-After, a 429 pauses the fast polls' own requests this long.
 RATE_LIMIT_PAUSE = DEFAULT_SCAN_INTERVAL
 
@@ -245,7 +247,10 @@ class AttachedCoordinator(BlinkHealthCoordinator):
             if isinstance(core.last_exception, ConfigEntryAuthFailed):
                 # Core asks the user to sign in again; its reload afterwards brings us back.
                 self._set_idle_interval(None)
+                self._raise_reauth_issue(view.entry)
                 raise self._not_readable("core_reauth")
+        ir.async_delete_issue(self.hass, DOMAIN, self.issue_id(ISSUE_CORE_REAUTH))
+        if not core.last_update_success:
             # Core could not reach Blink: count it as a failed poll, as standalone would,
             # and look again at core's pace so a lasting outage becomes an issue.
             self._set_idle_interval(core.update_interval)
@@ -376,6 +381,23 @@ class AttachedCoordinator(BlinkHealthCoordinator):
         self._unfollow()
         self.async_set_update_error(self._not_readable(CoreNotLoaded.key))
 
+    def _raise_reauth_issue(self, core_entry: ConfigEntry[Any]) -> None:
+        """Explain that core's entry waits for a new sign-in, and where to give it."""
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            self.issue_id(ISSUE_CORE_REAUTH),
+            data={"entry_id": self.config_entry.entry_id},
+            is_fixable=False,
+            is_persistent=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key=ISSUE_CORE_REAUTH,
+            translation_placeholders={
+                "title": self.config_entry.title,
+                "core_title": core_entry.title,
+            },
+        )
+
     def _raise_issue(self, key: str, **placeholders: str) -> None:
         """Explain why the core entry cannot be read and offer a separate sign-in."""
         ir.async_create_issue(
@@ -394,7 +416,7 @@ class AttachedCoordinator(BlinkHealthCoordinator):
 @callback
 def async_delete_attach_issues(hass: HomeAssistant, entry_id: str) -> None:
     """Delete an entry's attach issues (once it has its own sign-in)."""
-    for key in (ISSUE_CORE_INTERNALS, ISSUE_CORE_REMOVED):
+    for key in (ISSUE_CORE_INTERNALS, ISSUE_CORE_REMOVED, ISSUE_CORE_REAUTH):
         ir.async_delete_issue(hass, DOMAIN, f"{key}_{entry_id}")
 
 
