@@ -5,11 +5,13 @@ from __future__ import annotations
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import (
     area_registry as ar,
     device_registry as dr,
     entity_registry as er,
 )
+import pytest
 
 from blinksim.server import SimServer
 from custom_components.blink_health.const import CONF_EXCLUDED, CORE_DOMAIN, DOMAIN
@@ -127,7 +129,9 @@ async def test_core_added_later_and_removed(
     own = device_for(hass, entry, FRONT_YARD)
     assert own is not None
     area = ar.async_get(hass).async_get_or_create("Garden")
-    devices.async_update_device(own.id, area_id=area.id, name_by_user="Front lawn")
+    devices.async_update_device(
+        own.id, area_id=area.id, name_by_user="Front lawn", labels={"outdoor"}
+    )
     online = entities.async_get_entity_id(
         "binary_sensor", DOMAIN, f"{FRONT_YARD}-online"
     )
@@ -147,6 +151,7 @@ async def test_core_added_later_and_removed(
     # The own device's area and name went with the entities; the exclusion follows.
     assert shared.area_id == area.id
     assert shared.name_by_user == "Front lawn"
+    assert shared.labels == {"outdoor"}
     assert entry.options[CONF_EXCLUDED] == [shared.id]
     assert {
         uid: item.entity_id for uid, item in _entities(hass, entry).items()
@@ -195,6 +200,19 @@ async def test_stale_shared_device_loses_only_our_entities(
     sim.world.remove_device(FRONT_YARD)
     await async_poll(hass, freezer)
     assert f"{FRONT_YARD}-online" in _entities(hass, entry)
+    # One odd answer never removes anything: back at the next poll, the count starts over.
+    sim.world.add_device(
+        {
+            "serial": FRONT_YARD,
+            "type": "catalina",
+            "name": "Front Yard",
+            "network_id": 2001,
+        }
+    )
+    await async_poll(hass, freezer)
+    sim.world.remove_device(FRONT_YARD)
+    await async_poll(hass, freezer)
+    assert f"{FRONT_YARD}-online" in _entities(hass, entry)
     await async_poll(hass, freezer)
     assert not [uid for uid in _entities(hass, entry) if uid.startswith(FRONT_YARD)]
     assert dr.async_get(hass).async_get(shared.id) is not None
@@ -230,3 +248,23 @@ async def test_actions_take_the_shared_device(
     assert response is not None
     assert response["device"] == "Front Yard"
     assert response["steps"]
+
+
+async def test_actions_refuse_a_core_device_without_our_entities(
+    hass: HomeAssistant, core_entry: ConfigEntry
+) -> None:
+    """A core Blink device that holds none of Blink Health's entities is not ours to act on."""
+    await async_attach(hass, core_entry)
+    other = dr.async_get(hass).async_get_or_create(
+        config_entry_id=core_entry.entry_id,
+        identifiers={(CORE_DOMAIN, "G8T99999999999")},
+    )
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "diagnose",
+            {"device_id": other.id},
+            blocking=True,
+            return_response=True,
+        )
+    assert err.value.translation_key == "not_blink_health_device"

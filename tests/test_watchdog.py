@@ -133,6 +133,33 @@ def _count_poll_requests(
     return calls
 
 
+async def test_reloads_core_whose_data_went_stale(
+    hass: HomeAssistant,
+    core_entry: ConfigEntry,
+    sim: SimServer,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Core's refreshes "succeed" without renewing anything (blinkpy's throttle stuck): reloaded."""
+    entry = await _watched_separately(hass, sim)
+    events = async_capture_events(hass, EVENT_CORE_RELOADED)
+    old = core_entry.runtime_data
+
+    async def throttled(*_args: Any, **_kwargs: Any) -> bool:
+        """Answer like blinkpy's refresh while its throttle holds: nothing renewed."""
+        return False
+
+    monkeypatch.setattr(old.api, "refresh", throttled)
+    await _minutes(hass, freezer, 20)
+    assert old.last_update_success
+    assert entry.runtime_data.watchdog.symptom == "stale"
+    assert not events
+    await _minutes(hass, freezer, 20)
+    assert [event.data["seen"] for event in events] == ["stale"]
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert core_entry.runtime_data is not old
+
+
 async def test_cooldown_and_daily_cap(
     hass: HomeAssistant,
     core_entry: ConfigEntry,

@@ -70,20 +70,6 @@ def device_for(
     return own if own is not None else core_device(hass, serial)
 
 
-def serial_for(
-    hass: HomeAssistant,
-    entry: ConfigEntry[Any],
-    device: dr.DeviceEntry | dr.ChildDeviceEntry,
-) -> str | None:
-    """Return the serial of a device of the entry: its own, or core's holding its entities."""
-    if device.config_entry_id == entry.entry_id:
-        return next((v for d, v in device.identifiers if d == DOMAIN), None)
-    serial = next((v for d, v in device.identifiers if d == CORE_DOMAIN), None)
-    if serial is None or not _entities_by_serial(hass, entry).get(serial):
-        return None
-    return serial
-
-
 def entry_and_serial(
     hass: HomeAssistant, device: dr.DeviceEntry | dr.ChildDeviceEntry
 ) -> tuple[ConfigEntry[Any], str] | None:
@@ -98,7 +84,8 @@ def entry_and_serial(
         if item.platform != DOMAIN or item.config_entry_id is None:
             continue
         entry = hass.config_entries.async_get_entry(item.config_entry_id)
-        if entry is not None and (serial := serial_for(hass, entry, device)):
+        serial = next((v for d, v in device.identifiers if d == CORE_DOMAIN), None)
+        if entry is not None and serial is not None:
             return entry, serial
     return None
 

@@ -120,11 +120,7 @@ class CoreWatchdog:
             return self.hass.config_entries.async_get_entry(
                 self.entry.data[CONF_CORE_ENTRY_ID]
             )
-        try:
-            account_id = int(str(self.entry.unique_id))
-        except ValueError:
-            return None
-        return core_entry_for_account(self.hass, account_id)
+        return core_entry_for_account(self.hass, int(str(self.entry.unique_id)))
 
     @callback
     def _async_polled(self, health: AccountHealth) -> None:
