@@ -19,6 +19,7 @@ from custom_components.blink_health.health import (
     CameraHealth,
     DeviceKind,
     FrozenMap,
+    ParseMemo,
     PowerSource,
     Product,
     SyncModuleHealth,
@@ -766,3 +767,37 @@ def test_sample_with_mutated_entries(mutation: dict[str, Any]) -> None:
         homescreen[key] = [{**entry, **mutation} for entry in homescreen[key]]
     health = parse_account(homescreen, sample_details())
     assert isinstance(health, AccountHealth)
+
+
+def test_memo_reuses_unchanged_entries_only() -> None:
+    """A memo gives back the same camera for an unchanged entry and reads a changed one again."""
+    memo = ParseMemo()
+    homescreen = load("homescreen.json")
+    first = parse_account(homescreen, sample_details(), memo=memo)
+    again = parse_account(copy.deepcopy(homescreen), sample_details(), memo=memo)
+    assert again == first
+    # Detail bodies are compared by identity: sample_details() made new ones, so read again.
+    assert again.cameras[FRONT_YARD] is not first.cameras[FRONT_YARD]
+    details = sample_details()
+    second = parse_account(homescreen, details, memo=memo)
+    third = parse_account(homescreen, details, memo=memo)
+    assert third.cameras[FRONT_YARD] is second.cameras[FRONT_YARD]
+    changed = copy.deepcopy(homescreen)
+    changed["cameras"][0]["status"] = "offline"
+    fourth = parse_account(changed, details, memo=memo)
+    assert fourth.cameras[FRONT_YARD].online is False
+    assert fourth == parse_account(changed, details)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    homescreens=st.lists(HOMESCREEN | JSON, min_size=1, max_size=4),
+    details=DETAILS | JSON,
+)
+def test_memo_never_changes_the_result(homescreens: list[Any], details: Any) -> None:
+    """Parsing a run of homescreens with one memo gives what parsing each alone gives."""
+    memo = ParseMemo()
+    for homescreen in homescreens:
+        assert parse_account(homescreen, details, memo=memo) == parse_account(
+            homescreen, details
+        )

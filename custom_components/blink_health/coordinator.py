@@ -34,7 +34,7 @@ from .const import (
 )
 from .details import DetailsCache
 from .devices import async_sync_devices, device_signature
-from .health import AccountHealth, iter_devices, parse_account
+from .health import AccountHealth, ParseMemo, iter_devices, parse_account
 from .issues import async_sync_issues
 from .playbook import Finding, History, InternetFigures, Thresholds, evaluate
 from .settings import excluded_serials, internet_figures, thresholds_from_options
@@ -110,6 +110,8 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
         # The raw homescreen of the last good poll, for diagnostics.
         self.last_homescreen: dict[str, Any] | None = None
         self._details_lock = asyncio.Lock()
+        # What the last poll's parse read, so unchanged camera entries are not read again.
+        self._parse_memo = ParseMemo()
 
     @property
     def thresholds(self) -> Thresholds:
@@ -157,7 +159,9 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
             raise self._failed("rate_limited", retry_after=remaining)
         try:
             homescreen, latency_ms = await self.cloud.async_homescreen()
-            health = parse_account(homescreen, self.details.bodies)
+            health = parse_account(
+                homescreen, self.details.bodies, memo=self._parse_memo
+            )
             # All details at setup; afterwards a few per poll, so a large account never bursts.
             limit = len(health.cameras) if self.data is None else DETAILS_PER_POLL
             fetched = await self._async_fetch_details(health, limit=limit)
@@ -177,7 +181,9 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
             ) from err
         if fetched:
             # New details refine the devices they belong to: parse again with them.
-            health = parse_account(homescreen, self.details.bodies)
+            health = parse_account(
+                homescreen, self.details.bodies, memo=self._parse_memo
+            )
         self.last_homescreen = homescreen
         self._record_success(health, latency_ms)
         return health
