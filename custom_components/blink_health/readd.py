@@ -30,7 +30,7 @@ from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN, LOGGER, READD_POLL_INTERVAL
+from .const import DOMAIN, EVENT_READD, LOGGER, READD_POLL_INTERVAL
 from .errors import translated_error
 from .health import AccountHealth, CameraHealth, PowerSource
 from .issues import READD_PREFIX, async_open_readd_issue
@@ -743,6 +743,19 @@ class Readds:
         self._save()
         self._update_pace()
         self._notify(proc.serial)
+        # --- issue 20 (alerts): outage history and the logbook hear of the re-add's end. ---
+        device = dr.async_get(self.hass).async_get_device_by_identifier(
+            (DOMAIN, proc.serial), self.entry.entry_id
+        )
+        self.hass.bus.async_fire(
+            EVENT_READD,
+            {
+                "entry_id": self.entry.entry_id,
+                "device_id": device.id if device else None,
+                "name": proc.name,
+                "outcome": str(phase),
+            },
+        )
 
     def _schedule_deadline(self, proc: Procedure) -> None:
         """End the re-add at its deadline (a poll past it ends it too).

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from homeassistant.config_entries import ConfigEntry
 
 from .coordinator import BlinkHealthCoordinator
+from .outages import OutageHistory
 from .power import PowerCycles
 from .readd import Readds
 
@@ -18,6 +19,7 @@ class BlinkHealthData:
     coordinator: BlinkHealthCoordinator
     power: PowerCycles
     readd: Readds
+    outages: OutageHistory
 
 
 type BlinkHealthConfigEntry = ConfigEntry[BlinkHealthData]

@@ -31,6 +31,7 @@ from .entity import (
     async_track_devices,
 )
 from .health import CameraHealth, DeviceKind
+from .outages.entities import async_add_history_sensors
 from .playbook import device_status
 from .runtime import BlinkHealthConfigEntry
 
@@ -169,6 +170,7 @@ async def async_setup_entry(
         return sensors
 
     async_track_devices(entry, async_add_entities, entities_for)
+    async_add_history_sensors(entry, async_add_entities)
 
 
 class BlinkHealthDeviceSensor(BlinkHealthEntity, SensorEntity):
