@@ -273,13 +273,13 @@ async def test_power_cycles_and_readds_of_this_account_are_counted(
     assert device is not None
     cycles = "sensor.blink_account_power_cycles_7_days"
     readds = "sensor.blink_account_re_adds_7_days"
-    hass.bus.async_fire(EVENT_POWER_CYCLE, {"device": "Hall Mini", "plug": "switch.x"})
+    hass.bus.async_fire(EVENT_POWER_CYCLE, {"device": HALL_MINI, "plug": "switch.x"})
     hass.bus.async_fire(EVENT_POWER_CYCLE, {"device_id": device.id})
     hass.bus.async_fire(EVENT_POWER_CYCLE, {"entry_id": entry.entry_id})
     # Another account's, an unknown device, a name this account has not.
     hass.bus.async_fire(EVENT_POWER_CYCLE, {"entry_id": "other"})
     hass.bus.async_fire(EVENT_POWER_CYCLE, {"device_id": "unknown"})
-    hass.bus.async_fire(EVENT_POWER_CYCLE, {"device": "Someone's camera"})
+    hass.bus.async_fire(EVENT_POWER_CYCLE, {"device": "G9T00000000000"})
     hass.bus.async_fire(
         EVENT_READD, {"entry_id": entry.entry_id, "name": "x", "outcome": "done"}
     )

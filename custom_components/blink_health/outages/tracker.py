@@ -177,9 +177,9 @@ class OutageHistory:
             self._notify()
 
     def _ours(self, data: Mapping[str, Any]) -> bool:
-        """Return whether an event is about this account: by entry, device, else device name.
+        """Return whether an event is about this account: by entry, device id, else serial.
 
-        The power-cycle event names the device by its Blink name today; the words issue (19)
+        The power-cycle event names the device by its serial today; the words issue (19)
         gives it the Home Assistant device id.
         """
         if (entry_id := data.get("entry_id")) is not None:
@@ -187,11 +187,9 @@ class OutageHistory:
         if (device_id := data.get("device_id")) is not None:
             device = dr.async_get(self.hass).async_get(str(device_id))
             return device is not None and device.config_entry_id == self.entry.entry_id
-        name = data.get("device") or data.get("name")
+        # Today's power-cycle event: `device` is the serial.
         health = self.coordinator.data
-        return health is not None and any(
-            device.name == name for device in iter_devices(health)
-        )
+        return health is not None and data.get("device") in health.serials
 
     @callback
     def _save(self) -> None:
