@@ -89,9 +89,9 @@ def device_name(hass: HomeAssistant, data: Mapping[str, Any]) -> str:
 
 def _name_by_serial(registry: dr.DeviceRegistry, serial: str) -> str | None:
     """Return the name of the Blink Health device with this serial, if there is one."""
-    for device in registry.devices.values():
-        if (DOMAIN, serial) in device.identifiers:
-            return device.name_by_user or device.name
+    for device in registry.async_get_devices(identifiers={(DOMAIN, serial)}):
+        if name := device.name_by_user or device.name:
+            return name
     return None
 
 
