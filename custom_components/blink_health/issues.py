@@ -51,6 +51,7 @@ LEARN_MORE: dict[FindingKind, str] = {
     FindingKind.CAMERA_OFFLINE: "repairs-device-offline",
     FindingKind.CLOUD_UNREACHABLE: "repairs-blink-cloud-unreachable",
     FindingKind.HIGH_LATENCY: "repairs-slow-internet-or-high-latency",
+    FindingKind.LOCAL_STORAGE_INACTIVE: "repairs-local-storage-inactive",
     FindingKind.LOW_BATTERY: "repairs-low-battery",
     FindingKind.SLOW_INTERNET: "repairs-slow-internet-or-high-latency",
     FindingKind.SYNC_MODULE_OFFLINE: "repairs-device-offline",

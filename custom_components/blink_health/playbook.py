@@ -67,6 +67,7 @@ class FindingKind(StrEnum):
     CLOUD_UNREACHABLE = "cloud_unreachable"
     LOW_BATTERY = "low_battery"
     APP_UPDATE_REQUIRED = "app_update_required"
+    LOCAL_STORAGE_INACTIVE = "local_storage_inactive"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -133,6 +134,9 @@ STEPS: tuple[Step, ...] = (
         number=8,
         kind=StepKind.MANUAL,
         automated_remedy=False,
+        # Not in the article: a Sync Module's USB drive is the app's (or support's) business,
+        # and this step's check reads no findings, so the troubleshooter is not misled.
+        checks=(FindingKind.LOCAL_STORAGE_INACTIVE,),
     ),
 )
 STEPS_BY_ID: Mapping[StepId, Step] = FrozenMap({step.id: step for step in STEPS})
@@ -283,6 +287,34 @@ def device_status(
     if Severity.WARNING in severities:
         return "warning"
     return "ok"
+
+
+LOCAL_STORAGE_ACTIVE = "active"
+LOCAL_STORAGE_INACTIVE = "inactive"
+LOCAL_STORAGE_OFF = "off"
+LOCAL_STORAGE_NOT_SUPPORTED = "not_supported"
+LOCAL_STORAGE_STATES = [
+    LOCAL_STORAGE_ACTIVE,
+    LOCAL_STORAGE_INACTIVE,
+    LOCAL_STORAGE_OFF,
+    LOCAL_STORAGE_NOT_SUPPORTED,
+]
+
+
+def local_storage_state(sync: SyncModuleHealth) -> str | None:
+    """Return a Sync Module's local storage: active, inactive, off or not_supported.
+
+    Blink says "active" when the USB drive records (blinkpy reads only that word), even with
+    `local_storage_enabled` false (a captured SM2 does); enabled and any other status is
+    inactive. None: unknown, or an offline Sync Module's stale last report.
+    """
+    if sync.local_storage_compatible is False:
+        return LOCAL_STORAGE_NOT_SUPPORTED
+    if sync.online is False or sync.local_storage_status is None:
+        return None
+    if sync.local_storage_status == LOCAL_STORAGE_ACTIVE:
+        return LOCAL_STORAGE_ACTIVE
+    return LOCAL_STORAGE_INACTIVE if sync.local_storage_enabled else LOCAL_STORAGE_OFF
 
 
 def diagnose(
@@ -453,6 +485,19 @@ def _device_findings(
     else:
         # An offline device's bars are its last report before it went quiet: stale.
         findings.extend(_signal_findings(device, sync_module, thresholds))
+    if (
+        isinstance(device, SyncModuleHealth)
+        and local_storage_state(device) == LOCAL_STORAGE_INACTIVE
+    ):
+        findings.append(
+            _finding(
+                FindingKind.LOCAL_STORAGE_INACTIVE,
+                Severity.WARNING,
+                device.serial,
+                device=device.name,
+                status=device.local_storage_status or NO_VALUE,
+            )
+        )
     if camera is not None and battery_powered and camera.battery_ok is False:
         findings.append(
             _finding(
