@@ -16,12 +16,13 @@ from hypothesis import example, given, settings, strategies as st
 from custom_components.blink_health.cloud import HOMESCREEN_DEVICE_LISTS, is_homescreen
 from custom_components.blink_health.health import device_serial, parse_account
 from custom_components.blink_health.playbook import (
+    STEPS,
     History,
     InternetFigures,
     Thresholds,
-    diagnose,
     evaluate,
 )
+from custom_components.blink_health.troubleshooter import check_steps
 
 from .test_health import DETAILS, DEVICE_KEYS, HOMESCREEN, JSON
 from .test_playbook import FIGURES, HOMESCREENS, MOMENTS, THRESHOLDS
@@ -135,7 +136,7 @@ def test_troubleshooter_never_passes_a_device_with_an_issue(
     latencies: list[Any],
     failures: int,
 ) -> None:
-    """Each device's own findings are in its troubleshooter too, the same way every time."""
+    """Each device gets every step, its own findings among them, the same way every time."""
     health = parse_account(homescreen, latency_ms=download)
     internet = InternetFigures(download_mbps=download, ping_ms=ping)
     past = History(
@@ -146,8 +147,9 @@ def test_troubleshooter_never_passes_a_device_with_an_issue(
     )
     findings = evaluate(health, thresholds, internet, past)
     for serial in health.serials:
-        results = diagnose(health, serial, thresholds, internet, past)
-        assert results == diagnose(health, serial, thresholds, internet, past)
+        results = check_steps(health, serial, thresholds, internet, past)
+        assert results == check_steps(health, serial, thresholds, internet, past)
+        assert [item.step for item in results] == list(STEPS)
         found = {
             (finding.kind, finding.serial)
             for result in results

@@ -1,4 +1,4 @@
-"""Tests of the pure troubleshooting playbook: findings and the guided troubleshooter."""
+"""Tests of the pure troubleshooting playbook: the article's steps as data, and the findings."""
 
 from __future__ import annotations
 
@@ -12,24 +12,21 @@ from typing import Any
 from hypothesis import given, settings, strategies as st
 import pytest
 
+from custom_components.blink_health.figures import NO_VALUE
 from custom_components.blink_health.health import AccountHealth, parse_account
 from custom_components.blink_health.playbook import (
     FINDING_STEP,
-    NO_VALUE,
     STEPS,
     STEPS_BY_ID,
     Finding,
     FindingKind,
     History,
     InternetFigures,
-    Outcome,
     Severity,
     StepId,
     StepKind,
-    StepResult,
     Thresholds,
     device_status,
-    diagnose,
     evaluate,
 )
 
@@ -106,11 +103,6 @@ def sync(serial: str = "S1", **fields: Any) -> dict[str, Any]:
 def ids(findings: tuple[Finding, ...]) -> list[str]:
     """Return the issue ids of findings, in order."""
     return [finding.issue_id for finding in findings]
-
-
-def result(results: tuple[StepResult, ...], step: StepId) -> StepResult:
-    """Return one step's result."""
-    return next(item for item in results if item.step.id is step)
 
 
 # --- the steps as data ------------------------------------------------------------------------
@@ -541,159 +533,6 @@ def test_device_status_ignores_other_devices() -> None:
     assert device_status(findings, "C1") == "ok"
 
 
-# --- diagnose ---------------------------------------------------------------------------------
-
-
-def test_diagnose_unknown_serial() -> None:
-    """A serial the account does not have raises KeyError."""
-    with pytest.raises(KeyError):
-        diagnose(sample(), "nope", DEFAULTS, NO_FIGURES, history())
-
-
-def test_diagnose_healthy_camera() -> None:
-    """A healthy camera: manual steps ask, automatic ones pass, every step in order."""
-    health = dataclasses.replace(sample(), latency_ms=180.4)
-    results = diagnose(
-        health,
-        FRONT_YARD,
-        DEFAULTS,
-        InternetFigures(download_mbps=50, ping_ms=12),
-        history(),
-    )
-    assert [item.step for item in results] == list(STEPS)
-    assert [item.outcome for item in results] == [
-        Outcome.ASK,
-        Outcome.ASK,
-        Outcome.PASS,
-        Outcome.PASS,
-        Outcome.PASS,
-        Outcome.ASK,
-        Outcome.ASK,
-        Outcome.ASK,
-    ]
-    assert all(item.findings == () for item in results)
-    assert all(item.evidence["device"] == "Front Yard" for item in results)
-    assert result(results, StepId.INTERNET).evidence == {
-        "device": "Front Yard",
-        "download": "50",
-        "ping": "12",
-        "latency": "180",
-        "min_download": "2",
-        "max_ping": "100",
-        "max_latency": "2000",
-    }
-    assert result(results, StepId.SIGNAL).evidence == {
-        "device": "Front Yard",
-        "wifi": "4",
-        "sync": "5",
-        "sync_module_wifi": "4",
-        "max": "5",
-        "weak_wifi": "2",
-        "weak_sync": "2",
-    }
-    assert result(results, StepId.CONTACT_SUPPORT).evidence["failed_steps"] == NO_VALUE
-
-
-def test_diagnose_camera_with_several_problems() -> None:
-    """An offline camera without talk: steps 1–2 not applicable, findings in article order."""
-    health = dataclasses.replace(sample(), latency_ms=2500.0)
-    results = diagnose(
-        health, GARAGE, DEFAULTS, InternetFigures(download_mbps=1), history()
-    )
-    outcomes = {item.step.id: item.outcome for item in results}
-    assert outcomes == {
-        StepId.HOLD_TALK: Outcome.NOT_APPLICABLE,
-        StepId.MIC_PERMISSION: Outcome.NOT_APPLICABLE,
-        # Offline right now fails the restart step, without waiting for the grace period.
-        StepId.RESTART: Outcome.FAIL,
-        # One slow round-trip is enough for the troubleshooter's fresh check.
-        StepId.INTERNET: Outcome.FAIL,
-        # Offline: its bars are stale, so the user has to look.
-        StepId.SIGNAL: Outcome.ASK,
-        StepId.READD: Outcome.ASK,
-        StepId.REINSTALL_APP: Outcome.ASK,
-        StepId.CONTACT_SUPPORT: Outcome.ASK,
-    }
-    assert result(results, StepId.HOLD_TALK).evidence["reason"] == "no_two_way_talk"
-    assert ids(result(results, StepId.RESTART).findings) == [
-        f"camera_offline_{GARAGE}",
-        f"low_battery_{GARAGE}",
-    ]
-    assert result(results, StepId.RESTART).evidence["online"] == "false"
-    assert ids(result(results, StepId.INTERNET).findings) == [
-        "slow_internet",
-        "high_latency",
-    ]
-    assert result(results, StepId.CONTACT_SUPPORT).evidence["failed_steps"] == "3, 4"
-    flat = [finding for item in results for finding in item.findings]
-    assert [STEPS_BY_ID[finding.step].number for finding in flat] == [3, 3, 4, 4]
-
-
-def test_diagnose_weak_links_name_both_ends() -> None:
-    """The signal step includes the camera's Sync Module and names the weak links."""
-    health = account(
-        syncs=[sync(wifi_strength=2)], cameras=[camera(signals={"wifi": 4, "lfr": 1})]
-    )
-    signal = result(
-        diagnose(health, "C1", DEFAULTS, NO_FIGURES, history()), StepId.SIGNAL
-    )
-    assert signal.outcome is Outcome.FAIL
-    assert ids(signal.findings) == ["weak_sync_link_C1", "weak_wifi_S1"]
-    assert signal.evidence["links"] == "sync,wifi"
-
-
-def test_diagnose_unknown_model_and_status() -> None:
-    """Unknown talk support still asks; unknown status asks; nothing measured asks."""
-    health = account(cameras=[{"serial": "X", "type": "orca", "status": "weird"}])
-    results = diagnose(health, "X", DEFAULTS, NO_FIGURES, history())
-    assert [item.outcome for item in results[:5]] == [Outcome.ASK] * 5
-    assert result(results, StepId.HOLD_TALK).evidence["model"] == "Blink camera (orca)"
-    assert result(results, StepId.RESTART).evidence["status"] == "weird"
-
-
-def test_diagnose_sync_module() -> None:
-    """A Sync Module has no talk and is not re-added like a camera."""
-    results = diagnose(sample(), SYNC, DEFAULTS, NO_FIGURES, history())
-    outcomes = [item.outcome for item in results]
-    assert outcomes == [
-        Outcome.NOT_APPLICABLE,
-        Outcome.NOT_APPLICABLE,
-        Outcome.PASS,
-        Outcome.ASK,  # no figures and no latency at all
-        Outcome.PASS,
-        Outcome.NOT_APPLICABLE,
-        Outcome.ASK,
-        Outcome.ASK,
-    ]
-    assert result(results, StepId.RESTART).evidence["power"] == "mains"
-
-
-def test_diagnose_uses_history_latency_without_a_fresh_one() -> None:
-    """Without a fresh latency, the recent ones and their streak rule count."""
-    results = diagnose(
-        sample(),
-        FRONT_YARD,
-        DEFAULTS,
-        NO_FIGURES,
-        history(recent_latencies_ms=(2500, None, 150.0)),
-    )
-    internet = result(results, StepId.INTERNET)
-    assert (internet.outcome, internet.evidence["latency"]) == (Outcome.PASS, "150")
-
-
-def test_diagnose_app_update_on_reinstall_step() -> None:
-    """The reinstall step still asks, and carries the app-update finding."""
-    health = account(
-        cameras=[camera()], syncs=[sync()], app_updates={"update_required": True}
-    )
-    reinstall = result(
-        diagnose(health, "C1", DEFAULTS, NO_FIGURES, history()), StepId.REINSTALL_APP
-    )
-    assert reinstall.outcome is Outcome.ASK
-    assert ids(reinstall.findings) == ["app_update_required"]
-    assert reinstall.evidence["app_update_required"] == "true"
-
-
 # --- fuzzing ----------------------------------------------------------------------------------
 
 SCALARS = (
@@ -797,5 +636,3 @@ def test_evaluate_never_raises_and_is_deterministic(
     if health is not None:
         for serial in health.serials:
             assert device_status(findings, serial) in {"ok", "warning", "problem"}
-            results = diagnose(health, serial, thresholds, internet, past)
-            assert [item.step for item in results] == list(STEPS)

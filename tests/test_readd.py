@@ -1,6 +1,6 @@
 """Re-adding a camera end to end: blinksim plays the person in the Blink app, Home Assistant keeps its side.
 
-The action and the `readd_{serial}` fix flow drive the same procedure (readd.py); every test
+The action and the `readd_{serial}` fix flow drive the same procedure (the readd package); every test
 goes through Home Assistant's interfaces (actions, the repairs HTTP API, registries, states).
 """
 
@@ -33,6 +33,7 @@ from pytest_homeassistant_custom_component.typing import (
 
 from blinksim.server import SimServer
 from custom_components.blink_health.const import DOMAIN
+from custom_components.blink_health.readd import report
 
 from .conftest import async_poll
 from .power_helpers import (
@@ -511,11 +512,11 @@ async def test_stored_reset_interrupted_asks_the_person(
     assert await hass.config_entries.async_reload(entry.entry_id)
     await async_settle(hass)
     assert hass.states.get(HALL_PLUG).state == STATE_ON  # never left off
-    proc = entry.runtime_data.readd.get(HALL_MINI)
-    assert proc is not None
-    assert proc.report()["phase"] == "add"
-    assert proc.report()["reset"] == "manual"
-    assert proc.report()["next_step"] == "add_in_app"
+    procedure = entry.runtime_data.readd.get(HALL_MINI)
+    assert procedure is not None
+    assert report(procedure)["phase"] == "add"
+    assert report(procedure)["reset"] == "manual"
+    assert report(procedure)["next_step"] == "add_in_app"
 
 
 async def test_timeout_then_stop(
@@ -569,9 +570,9 @@ async def test_timeout_while_away_then_watch_again(
     sim.world.remove_device(FRONT_YARD)
     for _ in range(5):
         await _poll(hass, freezer)
-    proc = entry.runtime_data.readd.get(FRONT_YARD)
-    assert proc is not None
-    assert proc.report()["ended_in"] == "add"
+    procedure = entry.runtime_data.readd.get(FRONT_YARD)
+    assert procedure is not None
+    assert report(procedure)["ended_in"] == "add"
     # No longer kept: two more polls without it and its device is removed as stale.
     for _ in range(2):
         await async_poll(hass, freezer)
@@ -617,9 +618,9 @@ async def test_timeout_waiting_for_online(
         await _poll(hass, freezer)
     result = await _current(client, flow_id)
     assert result["step_id"] == "readd_timeout_online"
-    proc = init_integration.runtime_data.readd.get(FRONT_YARD)
-    assert proc is not None
-    assert proc.report()["next_step"] == "check_power_and_wifi"
+    procedure = init_integration.runtime_data.readd.get(FRONT_YARD)
+    assert procedure is not None
+    assert report(procedure)["next_step"] == "check_power_and_wifi"
     # Unloaded meanwhile: the menu's choices say the account is not loaded.
     assert await hass.config_entries.async_unload(init_integration.entry_id)
     result = await _choose(client, flow_id, "readd_stop")
@@ -717,12 +718,12 @@ async def test_reset_refused_leaves_it_to_the_person(
     sim.world.remove_device(HALL_MINI)
     await _poll(hass, freezer)
     await async_settle(hass)
-    proc = mapped.runtime_data.readd.get(HALL_MINI)
-    assert proc is not None
-    report = proc.report()
-    assert report["phase"] == "add"
-    assert report["reset"] == "manual"
-    assert HALL_PLUG in report["reset_error"]
+    procedure = mapped.runtime_data.readd.get(HALL_MINI)
+    assert procedure is not None
+    seen = report(procedure)
+    assert seen["phase"] == "add"
+    assert seen["reset"] == "manual"
+    assert HALL_PLUG in seen["reset_error"]
     client = await repairs()
     result = await start_repair_fix_flow(client, DOMAIN, f"readd_{HALL_MINI}")
     result = await _choose(client, result["flow_id"], "readd_watch")
@@ -1047,10 +1048,10 @@ async def test_stored_readd_past_its_deadline_and_unreadable_records(
     freezer.tick(timedelta(hours=2))
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    proc = entry.runtime_data.readd.get(FRONT_YARD)
-    assert proc is not None
-    assert proc.report()["phase"] == "timeout"
-    assert proc.report()["ended_in"] == "add"
+    procedure = entry.runtime_data.readd.get(FRONT_YARD)
+    assert procedure is not None
+    assert report(procedure)["phase"] == "timeout"
+    assert report(procedure)["ended_in"] == "add"
     assert entry.runtime_data.readd.get("G8T29999999999") is None
     assert "A stored camera re-add could not be read" in caplog.text
     assert _issue(hass, FRONT_YARD) is not None  # the timeout is explained
@@ -1081,9 +1082,9 @@ async def test_closing_the_flow_or_the_wait_leaves_the_readd_running(
     await _poll(hass, freezer)
     _add_back(sim)
     await _poll(hass, freezer)
-    proc = init_integration.runtime_data.readd.get(FRONT_YARD)
-    assert proc is not None
-    assert proc.report()["phase"] == "done"
+    procedure = init_integration.runtime_data.readd.get(FRONT_YARD)
+    assert procedure is not None
+    assert report(procedure)["phase"] == "done"
 
 
 async def test_removing_the_entry_removes_its_stored_readds(

@@ -9,6 +9,7 @@ from homeassistant.helpers import device_registry as dr, issue_registry as ir
 
 from blinksim.server import SimServer
 from custom_components.blink_health.const import DOMAIN
+from custom_components.blink_health.readd import report
 
 from .conftest import async_poll
 from .core_blink import async_attach, core_entry, core_session, no_blinkpy_sleeps
@@ -46,9 +47,9 @@ async def test_readd_follows_core_refreshes(
     sim.world.remove_device(FRONT_YARD)
     for _ in range(3):
         await async_poll(hass, freezer)  # core refreshes; attach mode follows
-    proc = entry.runtime_data.readd.get(FRONT_YARD)
-    assert proc is not None
-    assert proc.report()["phase"] == "add"
+    procedure = entry.runtime_data.readd.get(FRONT_YARD)
+    assert procedure is not None
+    assert report(procedure)["phase"] == "add"
     sim.world.add_device(
         {
             "serial": FRONT_YARD,
@@ -58,7 +59,10 @@ async def test_readd_follows_core_refreshes(
         }
     )
     await async_poll(hass, freezer)
-    assert proc.report()["phase"] == "done"
+    # A procedure is a value: each change is a new one, read again from the watcher.
+    procedure = entry.runtime_data.readd.get(FRONT_YARD)
+    assert procedure is not None
+    assert report(procedure)["phase"] == "done"
     assert ir.async_get(hass).async_get_issue(DOMAIN, f"readd_{FRONT_YARD}") is None
     after = dr.async_get(hass).async_get_device_by_identifier(
         (DOMAIN, FRONT_YARD), entry.entry_id

@@ -16,58 +16,65 @@ from custom_components.blink_health.issues import DEVICE_KINDS, FIXABLE_KINDS
 from custom_components.blink_health.playbook import FindingKind, StepId
 
 PACKAGE = Path(repairs.__file__).parent
+# The step groups the fix flows hold; the flows themselves are repairs*.py.
+FLOW_MODULES = (PACKAGE / "power_flow.py", PACKAGE / "readd" / "flow.py")
 EN: dict[str, Any] = json.loads(
     (PACKAGE / "translations" / "en.json").read_text(encoding="utf-8")
 )
 
 
 def _keys_of_classes() -> dict[str, dict[str, set[str]]]:
-    """Walk repairs.py: per flow class (bases merged), the steps, options, progress and aborts."""
-    tree = ast.parse((PACKAGE / "repairs.py").read_text(encoding="utf-8"))
+    """Walk the fix flows: per flow class, the steps, options, progress and aborts.
+
+    A class gets its bases' keys and those of the step groups it holds (power_flow.py,
+    readd/flow.py), since their steps are shown under the flow.
+    """
     own: dict[str, dict[str, set[str]]] = {}
-    bases: dict[str, list[str]] = {}
-    for node in tree.body:
-        if not isinstance(node, ast.ClassDef):
-            continue
-        keys: dict[str, set[str]] = defaultdict(set)
-        bases[node.name] = [b.id for b in node.bases if isinstance(b, ast.Name)]
-        for call in ast.walk(node):
-            if isinstance(call, ast.List):
-                keys["options"].update(
-                    e.value
-                    for e in call.elts
-                    if isinstance(e, ast.Constant) and isinstance(e.value, str)
-                )
-            if not (
-                isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
-            ):
-                continue
-            for keyword in call.keywords:
-                if not isinstance(keyword.value, ast.Constant):
-                    continue
-                value = keyword.value.value
-                if keyword.arg == "reason":
-                    keys["abort"].add(value)
-                elif keyword.arg == "progress_action":
-                    keys["progress"].add(value)
-                elif (
-                    keyword.arg == "step_id" and call.func.attr != "async_show_progress"
-                ):
-                    keys["step"].add(value)
-        own[node.name] = keys
+    parts: dict[str, set[str]] = {}
+    for module in (*FLOW_MODULES, *sorted(PACKAGE.glob("repairs*.py"))):
+        for node in ast.parse(module.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ClassDef):
+                own[node.name], parts[node.name] = _keys_of_class(node)
 
     def merged(name: str) -> dict[str, set[str]]:
-        """Return a class's keys with its bases' keys."""
+        """Return a class's keys with its bases' and step groups' keys."""
         result: dict[str, set[str]] = defaultdict(set)
-        for base in bases.get(name, []):
-            if base in own:
-                for kind, values in merged(base).items():
-                    result[kind] |= values
+        for part in parts.get(name, set()) & own.keys():
+            for kind, values in merged(part).items():
+                result[kind] |= values
         for kind, values in own[name].items():
             result[kind] |= values
         return result
 
     return {name: merged(name) for name in own}
+
+
+def _keys_of_class(node: ast.ClassDef) -> tuple[dict[str, set[str]], set[str]]:
+    """Return one class's own keys, and the names of its bases and the classes it builds."""
+    keys: dict[str, set[str]] = defaultdict(set)
+    parts = {b.id for b in node.bases if isinstance(b, ast.Name)}
+    for call in ast.walk(node):
+        if isinstance(call, ast.List):
+            keys["options"].update(
+                e.value
+                for e in call.elts
+                if isinstance(e, ast.Constant) and isinstance(e.value, str)
+            )
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name):
+            parts.add(call.func.id)
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+            continue
+        for keyword in call.keywords:
+            if not isinstance(keyword.value, ast.Constant):
+                continue
+            value = keyword.value.value
+            if keyword.arg == "reason":
+                keys["abort"].add(value)
+            elif keyword.arg == "progress_action":
+                keys["progress"].add(value)
+            elif keyword.arg == "step_id" and call.func.attr != "async_show_progress":
+                keys["step"].add(value)
+    return keys, parts
 
 
 def test_walk_finds_keys() -> None:
@@ -77,7 +84,7 @@ def test_walk_finds_keys() -> None:
     assert "issue_ignored" in keys["CheckAgainRepairFlow"]["abort"]
     assert "power_cycle" in keys["TroubleshootRepairFlow"]["progress"]
     assert "unplugged" in keys["TroubleshootRepairFlow"]["options"]
-    # The re-add's steps reach both flows that show it (the mixin's keys are merged).
+    # The re-add's steps reach both flows that show it (the step group's keys are merged).
     for flow in ("ReaddRepairFlow", "TroubleshootRepairFlow"):
         assert {"readd_remove", "readd_add_unplug"} <= keys[flow]["progress"]
         assert {"readd_done", "readd_timeout_online"} <= keys[flow]["step"]
@@ -150,7 +157,7 @@ def test_action_and_exceptions_have_text() -> None:
     service = EN["services"]["diagnose"]
     assert {"name", "description"} <= service.keys()
     assert set(service["fields"]) == {"device_id", "open_troubleshooter"}
-    source = (PACKAGE / "diagnose.py").read_text(encoding="utf-8")
+    source = (PACKAGE / "checkup.py").read_text(encoding="utf-8")
     keys = {
         node.value.value
         for node in ast.walk(ast.parse(source))
@@ -164,14 +171,18 @@ def test_action_and_exceptions_have_text() -> None:
 
 
 def test_readd_action_and_errors_have_text() -> None:
-    """The readd_camera action, its fields and the errors readd.py raises are translated."""
+    """The readd_camera action, its fields and the errors the readd package raises are translated."""
     service = EN["services"]["readd_camera"]
     assert {"name", "description"} <= service.keys()
     assert set(service["fields"]) == {"device_id", "timeout", "wait"}
     assert all({"name", "description"} <= f.keys() for f in service["fields"].values())
-    tree = ast.parse((PACKAGE / "readd.py").read_text(encoding="utf-8"))
+    trees = [
+        ast.parse(module.read_text(encoding="utf-8"))
+        for module in sorted((PACKAGE / "readd").glob("*.py"))
+    ]
     raised = {
         node.args[0].value
+        for tree in trees
         for node in ast.walk(tree)
         if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)

@@ -14,7 +14,7 @@ from .coordinator import BlinkHealthCoordinator
 from .issues import async_remove_issues, async_unload_issues
 from .outages import STORE_NAME as OUTAGES_STORE, OutageHistory
 from .power import STORE_NAME as POWER_STORE, PowerCycles
-from .readd import STORE_NAME as READD_STORE, Readds
+from .readd import STORE_NAME as READD_STORE, ReaddWatcher
 from .runtime import BlinkHealthConfigEntry, BlinkHealthData
 from .services import async_setup_services
 from .storage import async_remove_store
@@ -58,7 +58,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlinkHealthConfigEntry) 
     coordinator = _build_coordinator(hass, entry)
     # The feature slices hook into the coordinator; it knows none of them.
     power = PowerCycles(hass, entry, coordinator)
-    readd = Readds(hass, entry, coordinator, reset=power.async_reset)
+    readd = ReaddWatcher(hass, entry, coordinator, reset=power.async_reset)
     # Before anything can fail: a plug an interrupted power cycle left off goes back on.
     await power.async_setup()
     # Before the first poll: cameras being re-added keep their devices while they are away.

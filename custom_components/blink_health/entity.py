@@ -31,27 +31,28 @@ class WriteOnChangeEntity(CoordinatorEntity[BlinkHealthCoordinator]):
 
     _attr_has_entity_name = True
     _shown: tuple[object, ...] | None = None
+    # What the state is made of, cheaper to read than the state itself: a sensor's or binary
+    # sensor's own value (Home Assistant's state property converts and validates it, work
+    # worth doing only when the value changed). Chosen once per class, not per update.
+    _shown_attribute = "state"
+
+    @override
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        """Choose the attribute an entity class's state is made of."""
+        super().__init_subclass__(**kwargs)
+        if issubclass(cls, SensorEntity):
+            cls._shown_attribute = "native_value"
+        elif issubclass(cls, BinarySensorEntity):
+            cls._shown_attribute = "is_on"
 
     @callback
     @override
     def _handle_coordinator_update(self) -> None:
         """Write the state if the entity's availability, state or attributes changed."""
-        shown = (self.available, self._shown_value())
+        shown = (self.available, getattr(self, self._shown_attribute))
         if shown != self._shown:
             self._shown = shown
             self.async_write_ha_state()
-
-    def _shown_value(self) -> object:
-        """Return what the state is made of, cheaper to read than the state itself.
-
-        A sensor's or binary sensor's own value: Home Assistant's state property converts
-        and validates it, work worth doing only when the value changed.
-        """
-        if isinstance(self, SensorEntity):
-            return self.native_value
-        if isinstance(self, BinarySensorEntity):
-            return self.is_on
-        return self.state
 
 
 class BlinkHealthEntity(WriteOnChangeEntity):

@@ -1,19 +1,20 @@
-"""Pure troubleshooting playbook: Blink's article steps as data, and the checks behind them.
+"""Pure troubleshooting playbook: Blink's article steps as data, and the findings behind them.
 
 The source article ("two-way audio / live view not working") orders the remedies; findings
-and the guided troubleshooter follow that order (shared/design.md, "The troubleshooting order
-it encodes"). No Home Assistant imports: everything here is a plain function of its inputs.
+follow that order, and so does the guided troubleshooter (troubleshooter.py; shared/design.md,
+"The troubleshooting order it encodes"). No Home Assistant imports: everything here is a plain
+function of its inputs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-import math
 from typing import Literal
 
+from .figures import NO_VALUE, format_number, format_value, usable_figure
 from .health import (
     MAX_BARS,
     AccountHealth,
@@ -22,10 +23,6 @@ from .health import (
     PowerSource,
     SyncModuleHealth,
 )
-
-# Placeholder for a figure the integration does not have; language-neutral on purpose,
-# because evidence strings go straight into translated texts.
-NO_VALUE = "–"
 
 
 class StepId(StrEnum):
@@ -204,25 +201,6 @@ class History:
     consecutive_failures: int = 0
 
 
-class Outcome(StrEnum):
-    """The result of one troubleshooter step."""
-
-    PASS = "pass"
-    FAIL = "fail"
-    ASK = "ask"
-    NOT_APPLICABLE = "not_applicable"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StepResult:
-    """One step of the guided troubleshooter for a device."""
-
-    step: Step
-    outcome: Outcome
-    findings: tuple[Finding, ...]
-    evidence: Mapping[str, str]
-
-
 type _Device = SyncModuleHealth | CameraHealth
 
 
@@ -317,68 +295,6 @@ def local_storage_state(sync: SyncModuleHealth) -> str | None:
     return LOCAL_STORAGE_INACTIVE if sync.local_storage_enabled else LOCAL_STORAGE_OFF
 
 
-def diagnose(
-    health: AccountHealth,
-    serial: str,
-    thresholds: Thresholds,
-    internet: InternetFigures,
-    history: History,
-) -> tuple[StepResult, ...]:
-    """Run the guided two-way-audio troubleshooter for one device: every step, in order.
-
-    It reports the state right now: an offline device fails the restart step without waiting
-    out the grace period, and the latest cloud latency counts without waiting for a streak.
-    Raises KeyError for a serial the account does not have.
-    """
-    device = health.device(serial)
-    if device is None:
-        raise KeyError(serial)
-    now_thresholds = replace(
-        thresholds,
-        offline_grace=timedelta(0),
-        battery_offline_grace=timedelta(0),
-        latency_polls=1 if health.latency_ms is not None else thresholds.latency_polls,
-    )
-    if health.latency_ms is not None:
-        history = replace(history, recent_latencies_ms=(health.latency_ms,))
-    sync_module = _sync_module_of(health, device)
-    # The camera's own findings, its Sync Module's (a weak or offline Sync Module breaks the
-    # camera's link) and the account-wide ones.
-    related = {serial} | ({sync_module.serial} if sync_module is not None else set())
-    findings = tuple(
-        finding
-        for finding in evaluate(health, now_thresholds, internet, history)
-        if finding.serial is None or finding.serial in related
-    )
-
-    results: list[StepResult] = []
-    for step in STEPS:
-        step_findings = tuple(
-            finding for finding in findings if finding.step is step.id
-        )
-        outcome, evidence = _STEP_CHECKS[step.id](
-            _Context(
-                device=device,
-                sync_module=sync_module,
-                thresholds=thresholds,
-                internet=internet,
-                latency_ms=_latest_latency(health, history),
-                findings=step_findings,
-                previous=tuple(results),
-            )
-        )
-        evidence = {"device": device.name, **evidence}
-        results.append(
-            StepResult(
-                step=step,
-                outcome=outcome,
-                findings=step_findings,
-                evidence=FrozenMap(evidence),
-            )
-        )
-    return tuple(results)
-
-
 # --- checks behind evaluate() ---------------------------------------------------------------
 
 
@@ -399,8 +315,8 @@ def _internet_findings(
     thresholds: Thresholds, internet: InternetFigures
 ) -> list[Finding]:
     """Check the user's speed and ping figures against the article's minimums."""
-    download = _figure(internet.download_mbps)
-    ping = _figure(internet.ping_ms)
+    download = usable_figure(internet.download_mbps)
+    ping = usable_figure(internet.ping_ms)
     slow_download = download is not None and download < thresholds.min_download_mbps
     slow_ping = ping is not None and ping > thresholds.max_ping_ms
     if not (slow_download or slow_ping):
@@ -416,12 +332,12 @@ def _internet_findings(
             Severity.WARNING,
             None,
             metric=metric,
-            value=_number(value),
-            threshold=_number(threshold),
-            download=_number(download),
-            ping=_number(ping),
-            min_download=_number(thresholds.min_download_mbps),
-            max_ping=_number(thresholds.max_ping_ms),
+            value=format_number(value),
+            threshold=format_number(threshold),
+            download=format_number(download),
+            ping=format_number(ping),
+            min_download=format_number(thresholds.min_download_mbps),
+            max_ping=format_number(thresholds.max_ping_ms),
         )
     ]
 
@@ -429,7 +345,9 @@ def _internet_findings(
 def _latency_findings(thresholds: Thresholds, history: History) -> list[Finding]:
     """Check that the Blink cloud round-trip has stayed too slow for several polls in a row."""
     polls = max(thresholds.latency_polls, 1)
-    recent = [_figure(latency) for latency in history.recent_latencies_ms[-polls:]]
+    recent = [
+        usable_figure(latency) for latency in history.recent_latencies_ms[-polls:]
+    ]
     if len(recent) < polls or not all(
         latency is not None and latency > thresholds.max_cloud_latency_ms
         for latency in recent
@@ -440,8 +358,8 @@ def _latency_findings(thresholds: Thresholds, history: History) -> list[Finding]
             FindingKind.HIGH_LATENCY,
             Severity.WARNING,
             None,
-            value=_number(recent[-1], digits=0),
-            threshold=_number(thresholds.max_cloud_latency_ms, digits=0),
+            value=format_number(recent[-1], digits=0),
+            threshold=format_number(thresholds.max_cloud_latency_ms, digits=0),
             polls=str(polls),
         )
     ]
@@ -505,11 +423,11 @@ def _device_findings(
                 Severity.WARNING,
                 camera.serial,
                 device=camera.name,
-                value=_bars_or_none(camera.battery_bars),
+                value=format_value(camera.battery_bars),
                 max=str(MAX_BARS),
                 # Blink itself judges "low"; there is no figure of ours to compare with.
                 threshold=NO_VALUE,
-                voltage=_number(camera.battery_voltage, digits=2),
+                voltage=format_number(camera.battery_voltage, digits=2),
             )
         )
     return findings
@@ -566,171 +484,7 @@ def _sort_key(finding: Finding) -> tuple[int, int, str, str, int]:
     )
 
 
-# --- the troubleshooter's steps -------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Context:
-    """What one troubleshooter step looks at."""
-
-    device: _Device
-    sync_module: SyncModuleHealth | None
-    thresholds: Thresholds
-    internet: InternetFigures
-    latency_ms: float | None
-    findings: tuple[Finding, ...]  # this step's findings for the device
-    previous: tuple[StepResult, ...]  # the steps before this one
-
-
-type _Check = tuple[Outcome, dict[str, str]]
-
-
-def _check_talk(context: _Context) -> _Check:
-    """Ask about steps 1–2 (hold TALK, microphone permission), unless the model has no talk."""
-    device = context.device
-    if not isinstance(device, CameraHealth):
-        return Outcome.NOT_APPLICABLE, {"reason": "not_a_camera"}
-    if device.supports_talk is False:
-        return Outcome.NOT_APPLICABLE, {
-            "reason": "no_two_way_talk",
-            "model": device.product.model,
-        }
-    # Unknown models get the question: better one question too many than a skipped fix.
-    return Outcome.ASK, {"model": device.product.model}
-
-
-def _check_restart(context: _Context) -> _Check:
-    """Check step 3 (unplug, wait 10 s, plug in): is the device online now."""
-    device = context.device
-    evidence = {
-        "online": _yes_no(device.online),
-        "sync_module_online": _yes_no(
-            context.sync_module.online if context.sync_module is not None else None
-        ),
-        "status": device.status or NO_VALUE,
-        "power": str(
-            device.power_source
-            if isinstance(device, CameraHealth)
-            else PowerSource.MAINS
-        ),
-    }
-    if context.findings:
-        return Outcome.FAIL, evidence
-    if device.online is None:
-        return Outcome.ASK, evidence
-    return Outcome.PASS, evidence
-
-
-def _check_internet(context: _Context) -> _Check:
-    """Check step 4 (2 Mbit/s, ping under 100 ms): the user's figures and the cloud round-trip."""
-    thresholds, internet = context.thresholds, context.internet
-    evidence = {
-        "download": _number(_figure(internet.download_mbps)),
-        "ping": _number(_figure(internet.ping_ms)),
-        "latency": _number(context.latency_ms, digits=0),
-        "min_download": _number(thresholds.min_download_mbps),
-        "max_ping": _number(thresholds.max_ping_ms),
-        "max_latency": _number(thresholds.max_cloud_latency_ms, digits=0),
-    }
-    if context.findings:
-        return Outcome.FAIL, evidence
-    if all(evidence[key] == NO_VALUE for key in ("download", "ping", "latency")):
-        return Outcome.ASK, evidence
-    return Outcome.PASS, evidence
-
-
-def _check_signal(context: _Context) -> _Check:
-    """Check step 5 (obstacles, distance): Wi-Fi and Sync Module link bars of both ends."""
-    device, sync_module, thresholds = (
-        context.device,
-        context.sync_module,
-        context.thresholds,
-    )
-    camera = device if isinstance(device, CameraHealth) else None
-    evidence = {
-        "wifi": _bars_or_none(device.wifi_bars),
-        "sync": _bars_or_none(
-            camera.sync_bars if camera and camera.has_sync_link else None
-        ),
-        "sync_module_wifi": _bars_or_none(
-            sync_module.wifi_bars if sync_module else None
-        ),
-        "max": str(MAX_BARS),
-        "weak_wifi": str(thresholds.weak_wifi_bars),
-        "weak_sync": str(thresholds.weak_sync_bars),
-    }
-    if context.findings:
-        evidence["links"] = ",".join(
-            sorted({finding.evidence.get("link", "") for finding in context.findings})
-        )
-        return Outcome.FAIL, evidence
-    measured = any(
-        evidence[key] != NO_VALUE for key in ("wifi", "sync", "sync_module_wifi")
-    )
-    # Offline, or nothing measured: the user has to look at the placement themselves.
-    if device.online is False or not measured:
-        return Outcome.ASK, evidence
-    return Outcome.PASS, evidence
-
-
-def _check_readd(context: _Context) -> _Check:
-    """Ask about step 6 (remove and re-add the camera): a guided step for cameras only."""
-    if not isinstance(context.device, CameraHealth):
-        return Outcome.NOT_APPLICABLE, {"reason": "not_a_camera"}
-    return Outcome.ASK, {}
-
-
-def _check_reinstall(context: _Context) -> _Check:
-    """Ask about step 7 (reinstall the app), saying so when Blink requires an app update."""
-    return Outcome.ASK, {"app_update_required": _yes_no(bool(context.findings))}
-
-
-def _check_support(context: _Context) -> _Check:
-    """Ask about step 8 (contact support), naming the steps that failed for the support case."""
-    failed = [
-        str(result.step.number)
-        for result in context.previous
-        if result.outcome is Outcome.FAIL
-    ]
-    return Outcome.ASK, {"failed_steps": ", ".join(failed) or NO_VALUE}
-
-
-_STEP_CHECKS = FrozenMap(
-    {
-        StepId.HOLD_TALK: _check_talk,
-        StepId.MIC_PERMISSION: _check_talk,
-        StepId.RESTART: _check_restart,
-        StepId.INTERNET: _check_internet,
-        StepId.SIGNAL: _check_signal,
-        StepId.READD: _check_readd,
-        StepId.REINSTALL_APP: _check_reinstall,
-        StepId.CONTACT_SUPPORT: _check_support,
-    }
-)
-
-
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _sync_module_of(health: AccountHealth, device: _Device) -> SyncModuleHealth | None:
-    """Return the Sync Module a camera talks through, if it has one."""
-    if isinstance(device, CameraHealth) and device.sync_serial is not None:
-        return health.sync_modules.get(device.sync_serial)
-    return None
-
-
-def _latest_latency(health: AccountHealth, history: History) -> float | None:
-    """Return the latest known Blink cloud round-trip."""
-    if health.latency_ms is not None:
-        return _figure(health.latency_ms)
-    return next(
-        (
-            value
-            for value in map(_figure, reversed(history.recent_latencies_ms))
-            if value is not None
-        ),
-        None,
-    )
 
 
 def _aware(moment: datetime) -> datetime:
@@ -738,35 +492,6 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def _figure(value: float | None) -> float | None:
-    """Return a usable measurement: finite and not negative, else None."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    try:
-        number = float(value)
-    except OverflowError:
-        return None
-    return number if math.isfinite(number) and number >= 0 else None
-
-
 def _minutes(duration: timedelta) -> int:
     """Return whole minutes of a duration."""
     return int(duration.total_seconds() // 60)
-
-
-def _number(value: float | None, *, digits: int = 1) -> str:
-    """Format a figure for a text: 2 → "2", 1.25 → "1.2", unknown → NO_VALUE."""
-    if value is None or not math.isfinite(value):
-        return NO_VALUE
-    rounded = round(value, digits)
-    return str(int(rounded)) if float(rounded).is_integer() else f"{rounded:.{digits}f}"
-
-
-def _bars_or_none(bars: int | None) -> str:
-    """Format bars, or NO_VALUE when unknown."""
-    return NO_VALUE if bars is None else str(bars)
-
-
-def _yes_no(value: bool | None) -> str:
-    """Format a yes/no fact as a stable token for texts: "true", "false" or "unknown"."""
-    return "unknown" if value is None else str(value).lower()

@@ -9,7 +9,7 @@ from homeassistant.config_entries import ConfigEntry
 from .coordinator import BlinkHealthCoordinator
 from .outages import OutageHistory
 from .power import PowerCycles
-from .readd import Readds
+from .readd import ReaddWatcher
 
 
 @dataclass(slots=True, kw_only=True)
@@ -18,7 +18,7 @@ class BlinkHealthData:
 
     coordinator: BlinkHealthCoordinator
     power: PowerCycles
-    readd: Readds
+    readd: ReaddWatcher
     outages: OutageHistory
 
 

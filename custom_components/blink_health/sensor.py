@@ -63,16 +63,6 @@ def _camera(device: Device) -> CameraHealth | None:
     return device if isinstance(device, CameraHealth) else None
 
 
-def _has_sync_link(device: Device) -> bool:
-    """Return True for cameras that talk to a Sync Module over its low-frequency radio."""
-    camera = _camera(device)
-    return (
-        camera is not None
-        and camera.kind is not DeviceKind.MINI
-        and camera.sync_serial is not None
-    )
-
-
 DEVICE_SENSORS: tuple[DeviceSensorDescription, ...] = (
     DeviceSensorDescription(
         key="wifi_signal",
@@ -85,7 +75,7 @@ DEVICE_SENSORS: tuple[DeviceSensorDescription, ...] = (
         translation_key="sync_signal",
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda device: c.sync_bars if (c := _camera(device)) else None,
-        exists_fn=_has_sync_link,
+        exists_fn=lambda device: (c := _camera(device)) is not None and c.has_sync_link,
     ),
     DeviceSensorDescription(
         key="wifi_rssi",

@@ -17,9 +17,9 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 import probatio
 
+from .checkup import async_diagnose_response
 from .const import DOMAIN
-from .diagnose import async_diagnose
-from .readd import DEFAULT_TIMEOUT
+from .readd import DEFAULT_TIMEOUT, report
 from .runtime import BlinkHealthConfigEntry
 
 ATTR_DEVICE_ID = "device_id"
@@ -154,7 +154,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
 async def _async_diagnose(call: ServiceCall) -> ServiceResponse:
     """Run every check of the article for the device; respond with the steps in order."""
     target = resolve_device(call.hass, call)
-    response = await async_diagnose(
+    response = await async_diagnose_response(
         call.hass,
         target.entry,
         target.serial,
@@ -185,4 +185,4 @@ async def _async_readd_camera(call: ServiceCall) -> ServiceResponse:
     )
     if call.data[ATTR_WAIT]:
         procedure = await readd.async_wait_end(target.serial)
-    return procedure.report() if call.return_response else None
+    return report(procedure) if call.return_response else None

@@ -19,18 +19,19 @@ from homeassistant.components.sensor import (
 from homeassistant.const import PERCENTAGE, UnitOfTime
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from ..coordinator import BlinkHealthCoordinator
-from ..entity import (
+from custom_components.blink_health.coordinator import BlinkHealthCoordinator
+from custom_components.blink_health.entity import (
     BlinkHealthAccountEntity,
     BlinkHealthEntity,
     Device,
     account_key,
     async_track_devices,
 )
+
 from .tracker import OutageHistory
 
 if TYPE_CHECKING:
-    from ..runtime import BlinkHealthConfigEntry
+    from custom_components.blink_health.runtime import BlinkHealthConfigEntry
 
 type Figure = int | float | None
 

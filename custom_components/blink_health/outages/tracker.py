@@ -15,13 +15,14 @@ from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
 
-from ..const import EVENT_POWER_CYCLE, EVENT_READD, LOGGER
-from ..health import AccountHealth, iter_devices
-from ..storage import account_store
+from custom_components.blink_health.const import EVENT_POWER_CYCLE, EVENT_READD, LOGGER
+from custom_components.blink_health.health import AccountHealth, iter_devices
+from custom_components.blink_health.storage import account_store
+
 from .record import DAY, WEEK, DeviceRecord, events_in, prune_moments
 
 if TYPE_CHECKING:
-    from ..coordinator import BlinkHealthCoordinator
+    from custom_components.blink_health.coordinator import BlinkHealthCoordinator
 
 STORE_NAME = "outages"
 # Polls change a record only when a device goes offline or comes back: writes are rare, and

@@ -1,0 +1,42 @@
+"""How figures read in texts: one placeholder for "not known" and the formatters that use it.
+
+Pure: findings, the troubleshooter and the fix flows put these strings straight into
+translated texts, so they are language-neutral (digits and a dash, no words).
+"""
+
+from __future__ import annotations
+
+import math
+
+# Placeholder for a figure the integration does not have; language-neutral on purpose,
+# because evidence strings go straight into translated texts.
+NO_VALUE = "–"
+
+
+def usable_figure(value: float | None) -> float | None:
+    """Return a usable measurement: finite and not negative, else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) and number >= 0 else None
+
+
+def format_number(value: float | None, *, digits: int = 1) -> str:
+    """Format a figure for a text: 2 → "2", 1.25 → "1.2", unknown → NO_VALUE."""
+    if value is None or not math.isfinite(value):
+        return NO_VALUE
+    rounded = round(value, digits)
+    return str(int(rounded)) if float(rounded).is_integer() else f"{rounded:.{digits}f}"
+
+
+def format_value(value: object) -> str:
+    """Format a value Blink reported (bars, an id, a name), or NO_VALUE when it did not."""
+    return NO_VALUE if value is None else str(value)
+
+
+def format_yes_no(value: bool | None) -> str:
+    """Format a yes/no fact as a stable token for texts: "true", "false" or "unknown"."""
+    return "unknown" if value is None else str(value).lower()

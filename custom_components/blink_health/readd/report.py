@@ -1,0 +1,43 @@
+"""What a re-add saw, as the readd_camera action's response (plain JSON data)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from custom_components.blink_health.issues import READD_PREFIX
+
+from .procedure import Procedure
+
+# The stored fields the response shows as they are stored, before and after `next_step`.
+_STATE = ("phase", "ended_in")
+_MOMENTS = (
+    "started",
+    "deadline",
+    "removed_at",
+    "reset",
+    "reset_error",
+    "added_at",
+    "online_at",
+    "ended_at",
+)
+
+
+def report(procedure: Procedure) -> dict[str, Any]:
+    """Return the phase, what to do next, the moments seen, the ids before and after, the health."""
+    stored = procedure.as_stored()
+    next_step = procedure.next_step
+    return {
+        "device": procedure.name,
+        "serial": procedure.serial,
+        "issue_id": f"{READD_PREFIX}{procedure.serial}",
+        **{key: stored[key] for key in _STATE},
+        "next_step": str(next_step) if next_step is not None else None,
+        **{key: stored[key] for key in _MOMENTS},
+        "camera_id": {"before": procedure.camera_id, "after": procedure.new_camera_id},
+        "sync_module": {
+            "before": procedure.sync_module,
+            "after": procedure.new_sync_module,
+        },
+        "health": procedure.final,
+        "entities": list(procedure.entities),
+    }

@@ -1,0 +1,65 @@
+"""The base of Blink Health's fix flows: the issue's account and device, fresh data, "ignore".
+
+Every re-check is one on-demand poll of the coordinator, so Blink's Retry-After pause and the
+request budget hold. Each fix flow subclasses this once (repairs.py picks the flow).
+"""
+
+from __future__ import annotations
+
+from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
+from homeassistant.helpers import issue_registry as ir
+
+from .const import DOMAIN
+from .coordinator import BlinkHealthCoordinator
+from .health import CameraHealth, SyncModuleHealth
+from .playbook import Finding
+from .runtime import BlinkHealthConfigEntry
+
+
+class BlinkRepairFlow(RepairsFlow):
+    """Shared parts: the account's coordinator, fresh data on demand, and "ignore"."""
+
+    def __init__(self, entry: BlinkHealthConfigEntry, serial: str | None) -> None:
+        """Bind the flow to the entry and device of its issue."""
+        self.entry = entry
+        self.serial = serial
+
+    @property
+    def coordinator(self) -> BlinkHealthCoordinator:
+        """Return the account's coordinator."""
+        return self.entry.runtime_data.coordinator
+
+    @property
+    def device(self) -> SyncModuleHealth | CameraHealth | None:
+        """Return the device's latest health."""
+        data = self.coordinator.data
+        if data is None or self.serial is None:
+            return None
+        return data.device(self.serial)
+
+    def finding(self) -> Finding | None:
+        """Return the finding behind this flow's issue, if it still holds."""
+        return next(
+            (f for f in self.coordinator.findings if f.issue_id == self.issue_id), None
+        )
+
+    def placeholders(self) -> dict[str, str]:
+        """Return the issue's own placeholders, updated with the latest figures."""
+        issue = ir.async_get(self.hass).async_get_issue(DOMAIN, self.issue_id)
+        values = dict(issue.translation_placeholders or {}) if issue else {}
+        if (finding := self.finding()) is not None:
+            values.update(finding.evidence)
+        values.setdefault("device", self.device.name if self.device else "")
+        values.setdefault("account", self.entry.title)
+        return values
+
+    async def async_fresh(self) -> bool:
+        """Poll now (this device's details too); return whether Blink answered."""
+        return await self.coordinator.async_request_fresh_data(self.serial)
+
+    async def async_step_ignore(
+        self, user_input: dict[str, str] | None = None
+    ) -> RepairsFlowResult:
+        """Ignore the issue until it clears and comes back."""
+        ir.async_ignore_issue(self.hass, DOMAIN, self.issue_id, True)
+        return self.async_abort(reason="issue_ignored")

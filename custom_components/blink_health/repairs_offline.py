@@ -1,0 +1,111 @@
+"""The fix flow of an offline camera or Sync Module: power-cycle it, or check after a restart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.repairs import RepairsFlowResult
+
+from .figures import NO_VALUE
+from .power import PowerCycleOutcome
+from .power_flow import PowerCycleSteps
+from .repairs_base import BlinkRepairFlow
+from .runtime import BlinkHealthConfigEntry
+
+
+class OfflineRepairFlow(BlinkRepairFlow):
+    """An offline camera or Sync Module: power-cycle it, or check after a manual restart."""
+
+    def __init__(self, entry: BlinkHealthConfigEntry, serial: str) -> None:
+        """Bind the flow to the device, with its power-cycle steps."""
+        super().__init__(entry, serial)
+        self._power = PowerCycleSteps(
+            self,
+            entry,
+            serial,
+            placeholders=self.placeholders,
+            after=self._async_after_power_cycle,
+        )
+
+    def _options(self) -> list[str]:
+        """Return the menu: restart through the plug, "I restarted it", ignore."""
+        return [*self._power.menu_options(self.device), "restarted", "ignore"]
+
+    async def async_step_init(
+        self, user_input: dict[str, str] | None = None
+    ) -> RepairsFlowResult:
+        """Offer the ways to bring the device back."""
+        return self.async_show_menu(
+            step_id="init",
+            menu_options=self._options(),
+            description_placeholders=self.placeholders(),
+        )
+
+    async def async_step_restarted(
+        self, user_input: dict[str, str] | None = None
+    ) -> RepairsFlowResult:
+        """Fetch fresh data after the user restarted the device by hand, and see."""
+        if not await self.async_fresh():
+            return self.async_abort(reason="cannot_refresh")
+        return self._online_or_explain()
+
+    async def async_step_still_offline(
+        self, user_input: dict[str, str] | None = None
+    ) -> RepairsFlowResult:
+        """Check again when the "still offline" menu is sent without a choice.
+
+        Home Assistant needs a step for every step id it shows, and runs the menu's own
+        step when the menu comes back without a choice (data_entry_flow).
+        """
+        return await self.async_step_restarted()
+
+    def _online_or_explain(self) -> RepairsFlowResult:
+        """Finish when the device is online again, else explain and offer the choices again."""
+        device = self.device
+        if device is not None and device.online is True:
+            return self.async_create_entry(data={})
+        return self.async_show_menu(
+            step_id="still_offline",
+            menu_options=self._options(),
+            description_placeholders={
+                **self.placeholders(),
+                "status": (device.status if device else None) or NO_VALUE,
+            },
+        )
+
+    async def _async_after_power_cycle(
+        self, outcome: PowerCycleOutcome | None
+    ) -> RepairsFlowResult:
+        """After a power cycle: done once online, else explain; a failed one shows the menu."""
+        if outcome is None:
+            return await self.async_step_init()
+        if outcome.online_again is True and self.device and self.device.online:
+            return self.async_create_entry(data={})
+        await self.async_fresh()
+        return self._online_or_explain()
+
+    # --- the power-cycle steps (power_flow.py) ---
+
+    async def async_step_pick_plug(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Ask for the device's plug, then power-cycle it."""
+        return await self._power.async_step_pick_plug(user_input)
+
+    async def async_step_power_cycle(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Power-cycle the device, with progress."""
+        return await self._power.async_step_power_cycle(user_input)
+
+    async def async_step_power_cycle_done(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Report the power cycle."""
+        return await self._power.async_step_power_cycle_done(user_input)
+
+    async def async_step_power_cycle_failed(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Explain why the power cycle did not run."""
+        return await self._power.async_step_power_cycle_failed(user_input)
