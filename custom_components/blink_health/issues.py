@@ -20,7 +20,7 @@ from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN, EVENT_DEVICE_OFFLINE, EVENT_DEVICE_ONLINE, README_URL
 from .health import AccountHealth
-from .playbook import Finding, FindingKind, Severity
+from .playbook import DEPENDENT_KINDS, Finding, FindingKind, Severity
 
 READD_PREFIX = "readd_"
 TROUBLESHOOT_PREFIX = "troubleshoot_"
@@ -32,7 +32,8 @@ ACCOUNT_WIDE_KINDS = frozenset(
         FindingKind.SLOW_INTERNET,
     }
 )
-DEVICE_KINDS = frozenset(FindingKind) - ACCOUNT_WIDE_KINDS
+# Findings that only mark a device (another device is the cause) raise no issue.
+DEVICE_KINDS = frozenset(FindingKind) - ACCOUNT_WIDE_KINDS - DEPENDENT_KINDS
 OFFLINE_KINDS = frozenset({FindingKind.CAMERA_OFFLINE, FindingKind.SYNC_MODULE_OFFLINE})
 # Issues with a fix flow in repairs.py; the others only explain.
 FIXABLE_KINDS = frozenset(

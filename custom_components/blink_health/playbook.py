@@ -19,6 +19,7 @@ from .health import (
     MAX_BARS,
     AccountHealth,
     CameraHealth,
+    DeviceKind,
     FrozenMap,
     PowerSource,
     SyncModuleHealth,
@@ -65,6 +66,9 @@ class FindingKind(StrEnum):
     LOW_BATTERY = "low_battery"
     APP_UPDATE_REQUIRED = "app_update_required"
     LOCAL_STORAGE_INACTIVE = "local_storage_inactive"
+    # Not a problem of the camera's own: the Sync Module it reports through is offline. It
+    # marks the camera's health and raises no issue (the Sync Module's names it).
+    BEHIND_OFFLINE_SYNC_MODULE = "behind_offline_sync_module"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -95,6 +99,7 @@ STEPS: tuple[Step, ...] = (
         checks=(
             FindingKind.CAMERA_OFFLINE,
             FindingKind.SYNC_MODULE_OFFLINE,
+            FindingKind.BEHIND_OFFLINE_SYNC_MODULE,
             FindingKind.LOW_BATTERY,
         ),
     ),
@@ -141,6 +146,8 @@ FINDING_STEP: Mapping[FindingKind, StepId] = FrozenMap(
     {kind: step.id for step in STEPS for kind in step.checks}
 )
 # Findings of one device and step are listed in the order the kinds are declared.
+# Findings that say another device is the cause: they mark a device, raise no issue.
+DEPENDENT_KINDS = frozenset({FindingKind.BEHIND_OFFLINE_SYNC_MODULE})
 _KIND_ORDER: Mapping[FindingKind, int] = FrozenMap(
     {kind: index for index, kind in enumerate(FindingKind)}
 )
@@ -216,6 +223,11 @@ def evaluate(
 
     Sorted by step, then severity (problems first), then device name and serial. Excluded
     serials get no findings. `health` may be None when the cloud could not be reached.
+
+    Root cause first: while Blink's cloud is unreachable, only account-wide findings hold
+    (the devices' data is the last poll's); a camera behind an offline Sync Module gets
+    only a BEHIND_OFFLINE_SYNC_MODULE marker, and the Sync Module's finding names it. When
+    the cause clears, the next evaluation judges those devices again.
     """
     # A lone string is a Collection[str] too, but `in` would then match substrings.
     skip = frozenset((excluded,) if isinstance(excluded, str) else excluded)
@@ -223,7 +235,10 @@ def evaluate(
     findings: list[Finding] = []
     findings.extend(_internet_findings(thresholds, internet))
     findings.extend(_latency_findings(thresholds, history))
-    if history.consecutive_failures >= max(thresholds.cloud_unreachable_polls, 1):
+    cloud_unreachable = history.consecutive_failures >= max(
+        thresholds.cloud_unreachable_polls, 1
+    )
+    if cloud_unreachable:
         findings.append(
             _finding(
                 FindingKind.CLOUD_UNREACHABLE,
@@ -243,23 +258,79 @@ def evaluate(
                     message=health.app_update_message or "",
                 )
             )
-        for sync in health.sync_modules.values():
-            if sync.serial not in skip:
-                findings.extend(_device_findings(sync, None, thresholds, history, now))
-        for camera in health.cameras.values():
-            if camera.serial not in skip:
-                sync_module = health.sync_modules.get(camera.sync_serial or "")
-                findings.extend(
-                    _device_findings(camera, sync_module, thresholds, history, now)
-                )
+        if not cloud_unreachable:
+            findings.extend(
+                _account_device_findings(health, thresholds, history, now, skip)
+            )
     return tuple(sorted(findings, key=_sort_key))
+
+
+def behind_sync_module(
+    health: AccountHealth, camera: CameraHealth
+) -> SyncModuleHealth | None:
+    """Return the Sync Module a camera reports through, if it does.
+
+    Battery cameras (Outdoor, Indoor, XT) reach Blink over the Sync Module's radio; Minis
+    and doorbells use Wi-Fi on their own.
+    """
+    if camera.kind is not DeviceKind.CAMERA or camera.sync_serial is None:
+        return None
+    return health.sync_modules.get(camera.sync_serial)
+
+
+def _account_device_findings(
+    health: AccountHealth,
+    thresholds: Thresholds,
+    history: History,
+    now: datetime,
+    skip: frozenset[str],
+) -> list[Finding]:
+    """Check every device, each camera behind an offline Sync Module only as marked."""
+    findings: list[Finding] = []
+    behind: dict[str, list[str]] = {}
+    for camera in health.cameras.values():
+        sync = behind_sync_module(health, camera)
+        if camera.serial in skip or sync is None or sync.online is not False:
+            continue
+        behind.setdefault(sync.serial, []).append(camera.name)
+        findings.append(
+            _finding(
+                FindingKind.BEHIND_OFFLINE_SYNC_MODULE,
+                Severity.WARNING,
+                camera.serial,
+                device=camera.name,
+                sync_module=sync.name,
+            )
+        )
+    for sync in health.sync_modules.values():
+        if sync.serial not in skip:
+            cameras = ", ".join(sorted(behind.get(sync.serial, []), key=str.casefold))
+            findings.extend(
+                _device_findings(
+                    sync, None, thresholds, history, now, cameras=cameras or NO_VALUE
+                )
+            )
+    marked = {finding.serial for finding in findings if finding.kind in DEPENDENT_KINDS}
+    for camera in health.cameras.values():
+        if camera.serial not in skip and camera.serial not in marked:
+            sync_module = health.sync_modules.get(camera.sync_serial or "")
+            findings.extend(
+                _device_findings(camera, sync_module, thresholds, history, now)
+            )
+    return findings
 
 
 def device_status(
     findings: Iterable[Finding], serial: str
-) -> Literal["ok", "warning", "problem"]:
-    """Return a device's overall health from its own findings: ok, warning or problem."""
-    severities = {finding.severity for finding in findings if finding.serial == serial}
+) -> Literal["ok", "warning", "problem", "blocked"]:
+    """Return a device's overall health from its own findings: ok, warning or problem.
+
+    Blocked: another device is the cause (the Sync Module it reports through is offline).
+    """
+    own = [finding for finding in findings if finding.serial == serial]
+    if any(finding.kind in DEPENDENT_KINDS for finding in own):
+        return "blocked"
+    severities = {finding.severity for finding in own}
     if Severity.PROBLEM in severities:
         return "problem"
     if Severity.WARNING in severities:
@@ -371,6 +442,7 @@ def _device_findings(
     thresholds: Thresholds,
     history: History,
     now: datetime,
+    **extra: str,
 ) -> list[Finding]:
     """Check one device: offline past its grace, weak signals, low battery."""
     findings: list[Finding] = []
@@ -398,6 +470,7 @@ def _device_findings(
                     value=str(_minutes(offline_for)),
                     threshold=str(_minutes(grace)),
                     since=since.isoformat(),
+                    **extra,
                 )
             )
     else:

@@ -38,7 +38,8 @@ from .runtime import BlinkHealthConfigEntry
 # Read-only platform: all data comes from the coordinator.
 PARALLEL_UPDATES = 0
 
-HEALTH_STATES = ["ok", "warning", "problem"]
+# blocked: another device is the cause (the Sync Module it reports through is offline).
+HEALTH_STATES = ["ok", "warning", "problem", "blocked"]
 
 type SensorValue = int | float | str | datetime | None
 
