@@ -25,11 +25,13 @@ from custom_components.blink_health.playbook import (
 )
 
 from .conftest import async_poll
+from .power_helpers import GARAGE_PLUG, GARAGE_SYNC, SimPlug, async_map_plugs
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 HOME_SYNC = "G8T10000000001"
 HOME_CAMERAS = ("G8T20000000001", "G8T20000000002", "G8T20000000003")
 PORCH = "G8T20000000009"
+DRIVEWAY = "G8T20000000004"
 HALL_MINI = "G8T30000000001"
 HOMESCREEN = "GET /api/v3/accounts/{account_id}/homescreen"
 
@@ -229,4 +231,36 @@ async def test_cloud_unreachable_raises_one_issue(
     await async_poll(hass, freezer, seconds=2400)
     assert _ids(hass) == {"cloud_unreachable"}
     await async_poll(hass, freezer, seconds=3600)
+    assert _ids(hass) == before
+
+
+async def test_a_plug_that_is_off_is_the_cause(
+    hass: HomeAssistant,
+    sim: SimServer,
+    freezer: FrozenDateTimeFactory,
+    init_integration: ConfigEntry,
+    plugs: tuple[SimPlug, SimPlug],
+) -> None:
+    """The Garage Sync Module's plug switched off: one issue, the plug's; none for its cameras."""
+    _, garage = plugs
+    await async_map_plugs(hass, init_integration, {GARAGE_SYNC: GARAGE_PLUG})
+    await _settle(hass, freezer)
+    before = _ids(hass)
+    await garage.async_turn_off()
+    for _ in range(4):
+        await async_poll(hass, freezer)
+    assert _ids(hass) - before == {f"plug_off_{GARAGE_SYNC}"}
+    assert f"sync_module_offline_{GARAGE_SYNC}" not in _ids(hass)
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"plug_off_{GARAGE_SYNC}")
+    assert issue is not None
+    assert issue.translation_key == "plug_off"
+    assert issue.translation_placeholders["device"] == "Garage"
+    assert issue.translation_placeholders["plug"] == GARAGE_PLUG
+    assert not issue.is_fixable
+    # The cameras behind it are marked, with no issue of their own.
+    assert _health(hass, DRIVEWAY) == "blocked"
+    assert not {i for i in _ids(hass) if DRIVEWAY in i}
+
+    await garage.async_turn_on()
+    await async_poll(hass, freezer)
     assert _ids(hass) == before
