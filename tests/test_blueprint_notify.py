@@ -34,6 +34,7 @@ BLUEPRINT = (
 HALL_HEALTH = "sensor.hall_mini_health"
 GARAGE_HEALTH = "sensor.garage_health"
 HALL_TAG = "blink_health_sensor_hall_mini_health"
+HOME_SYNC = "G8T10000000001"
 
 
 def test_blueprint_is_valid() -> None:
@@ -51,8 +52,10 @@ def test_blueprint_is_valid() -> None:
     }
 
 
-async def _setup_automation(hass: HomeAssistant, tmp_path: Path) -> list[ServiceCall]:
-    """Use the blueprint for the Hall Mini and the Garage Sync Module; return the notify calls."""
+async def _setup_automation(
+    hass: HomeAssistant, tmp_path: Path, sensors: list[str] | None = None
+) -> list[ServiceCall]:
+    """Use the blueprint (for the Hall Mini and the Garage Sync Module); return the notify calls."""
     calls = async_mock_service(hass, "notify", "mobile_app_phone")
     hass.config.config_dir = str(tmp_path)
     target = tmp_path / "blueprints" / "automation" / "blink_health"
@@ -67,7 +70,7 @@ async def _setup_automation(hass: HomeAssistant, tmp_path: Path) -> list[Service
                 "use_blueprint": {
                     "path": "blink_health/notify_device_problem.yaml",
                     "input": {
-                        "health_sensors": [HALL_HEALTH, GARAGE_HEALTH],
+                        "health_sensors": sensors or [HALL_HEALTH, GARAGE_HEALTH],
                         "problem_minutes": 5,
                         "notify_action": "notify.mobile_app_phone",
                     },
@@ -198,3 +201,27 @@ async def test_snooze_reminds_an_hour_later_in_the_same_notification(
         "clear_notification",
         "clear_notification",
     ]
+
+
+async def test_one_notification_per_root_cause(
+    hass: HomeAssistant,
+    sim: SimServer,
+    freezer: FrozenDateTimeFactory,
+    tmp_path: Path,
+    init_integration: ConfigEntry,
+) -> None:
+    """The Home Sync Module offline with its cameras watched too: one notification, its own."""
+    cameras = [
+        "sensor.front_yard_health",
+        "sensor.back_yard_health",
+        "sensor.side_gate_health",
+    ]
+    calls = await _setup_automation(hass, tmp_path, ["sensor.home_health", *cameras])
+    sim.world.patch_device(HOME_SYNC, {"status": "offline"})
+    await _advance(hass, freezer, 40 * 60, step=60)
+    assert {hass.states.get(sensor).state for sensor in cameras} == {"blocked"}
+    assert [call.data["title"] for call in calls] == ["Home needs attention"]
+    sim.world.patch_device(HOME_SYNC, {"status": "online"})
+    await _advance(hass, freezer, 5 * 60, step=60)
+    assert [call.data["message"] for call in calls[1:]] == ["clear_notification"]
+    assert calls[1].data["data"]["tag"] == "blink_health_sensor_home_health"
