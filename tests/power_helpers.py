@@ -118,10 +118,19 @@ def start_power_cycle(
     )
 
 
-def field_for(hass: HomeAssistant, entry: ConfigEntry, serial: str) -> str:
-    """Return the plugs step's field of a device (its name and serial)."""
-    device = entry.runtime_data.coordinator.data.device(serial)
-    return f"{device.name} ({serial})"
+async def async_open_plug_step(
+    hass: HomeAssistant, entry: ConfigEntry, serial: str
+) -> Any:
+    """Open Options → Smart plugs, choose the device, and return its plug form."""
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "plugs"}
+    )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"device": serial}
+    )
+    assert result["step_id"] == "plug", result
+    return result
 
 
 async def async_map_plugs(
@@ -132,21 +141,15 @@ async def async_map_plugs(
     cooldown: int = 15,
     max_attempts: int = 3,
 ) -> None:
-    """Choose plugs through the options flow (menu → Smart plugs); the entry reloads."""
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": "plugs"}
-    )
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"],
-        {
-            **{field_for(hass, entry, s): plug for s, plug in plugs.items()},
-            "cooldown_minutes": cooldown,
-            "max_attempts": max_attempts,
-        },
-    )
-    assert result["type"] is FlowResultType.CREATE_ENTRY, result
-    await hass.async_block_till_done(wait_background_tasks=True)
+    """Choose plugs through the options flow (menu → Smart plugs → device); the entry reloads."""
+    for serial, plug in plugs.items():
+        result = await async_open_plug_step(hass, entry, serial)
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"],
+            {"plug": plug, "cooldown_minutes": cooldown, "max_attempts": max_attempts},
+        )
+        assert result["type"] is FlowResultType.CREATE_ENTRY, result
+        await hass.async_block_till_done(wait_background_tasks=True)
 
 
 async def async_settle(hass: HomeAssistant) -> None:

@@ -16,12 +16,21 @@ from homeassistant.config_entries import (
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
+from homeassistant.helpers.selector import NumberSelector
+import probatio
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from blinksim.server import SimServer
-from custom_components.blink_health.const import CLOUD_URL_ENV, DOMAIN
+from custom_components.blink_health.const import (
+    CLOUD_URL_ENV,
+    DEFAULT_SCAN_INTERVAL,
+    DOMAIN,
+)
 
 from .conftest import async_poll, async_sign_in
+from .power_helpers import async_open_plug_step
+from .test_translations import EN
 
 
 async def _start(hass: HomeAssistant) -> str:
@@ -323,7 +332,7 @@ async def _open_settings(hass: HomeAssistant, entry_id: str) -> Any:
 async def test_options(
     hass: HomeAssistant, sim: SimServer, init_integration: ConfigEntry
 ) -> None:
-    """Options are validated, stored and applied (the entry reloads)."""
+    """Options are validated, stored and applied (the entry reloads); polling stays 5 minutes."""
     entry = init_integration
     hass.states.async_set(
         "sensor.speedtest_download", "150", {"unit_of_measurement": "Mbit/s"}
@@ -340,8 +349,9 @@ async def test_options(
     )
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "settings"
+    # Home Assistant's rule: the polling interval is no user option.
+    assert "scan_interval" not in result["data_schema"].schema
     values = {
-        "scan_interval": 600,
         "weak_wifi_bars": 1,
         "weak_sync_bars": 1,
         "min_download_mbps": 5.0,
@@ -368,9 +378,9 @@ async def test_options(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
-    assert entry.options["scan_interval"] == 600
+    assert entry.options["weak_wifi_bars"] == 1
     assert entry.options["download_sensor"] == "sensor.speedtest_download"
-    assert entry.runtime_data.coordinator.update_interval.total_seconds() == 600
+    assert entry.runtime_data.coordinator.update_interval == DEFAULT_SCAN_INTERVAL
 
     # Clearing an optional sensor removes it.
     result = await _open_settings(hass, entry.entry_id)
@@ -382,24 +392,62 @@ async def test_options(
     assert "download_sensor" not in entry.options
 
 
-async def test_options_reject_out_of_range(
+async def test_option_units_are_known_or_translated(
     hass: HomeAssistant, sim: SimServer, init_integration: ConfigEntry
 ) -> None:
-    """A polling interval outside 60–3600 s is refused by the form's schema."""
+    """Every number's unit is one Home Assistant knows, or has a translation in en.json."""
+    known = {"min", "ms", "Mbit/s"}
+    selector_texts = EN["selector"]
     result = await _open_settings(hass, init_integration.entry_id)
-    with pytest.raises(InvalidData, match="scan_interval"):
-        await hass.config_entries.options.async_configure(
-            result["flow_id"],
-            {
-                "scan_interval": 5,
-                "weak_wifi_bars": 2,
-                "weak_sync_bars": 2,
-                "min_download_mbps": 2.0,
-                "max_ping_ms": 100.0,
-                "max_cloud_latency_ms": 2000.0,
-                "offline_grace_minutes": 10.0,
-            },
-        )
+    plug = await async_open_plug_step(hass, init_integration, "G8T30000000001")
+    numbers = [
+        selector.config
+        for form in (result, plug)
+        for value in form["data_schema"].schema.values()
+        if isinstance(selector := _number_of(value), NumberSelector)
+    ]
+    assert len(numbers) == 8
+    for config in numbers:
+        unit = config["unit_of_measurement"]
+        if unit in known:
+            assert "translation_key" not in config, config
+        else:
+            key = config["translation_key"]
+            assert selector_texts[key]["unit_of_measurement"][unit], config
+
+
+async def test_stored_polling_interval_is_migrated_away(
+    hass: HomeAssistant, sim: SimServer, init_integration: ConfigEntry
+) -> None:
+    """An entry of 1.1 with a polling interval loses it at setup and polls every 5 minutes."""
+    data = dict(init_integration.data)
+    unique_id = init_integration.unique_id
+    await hass.config_entries.async_remove(init_integration.entry_id)
+    old = MockConfigEntry(
+        domain=DOMAIN,
+        data=data,
+        options={"scan_interval": 60, "weak_wifi_bars": 1},
+        unique_id=unique_id,
+        version=1,
+        minor_version=1,
+    )
+    old.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(old.entry_id)
+    await hass.async_block_till_done()
+    assert old.state is ConfigEntryState.LOADED
+    assert (old.version, old.minor_version) == (1, 2)
+    assert dict(old.options) == {"weak_wifi_bars": 1}
+    assert old.runtime_data.coordinator.update_interval == DEFAULT_SCAN_INTERVAL
+
+
+async def test_entry_of_a_newer_version_is_refused(
+    hass: HomeAssistant, sim: SimServer
+) -> None:
+    """An entry written by a newer major version is not guessed at (Home Assistant refuses it)."""
+    newer = MockConfigEntry(domain=DOMAIN, data={}, version=2, minor_version=1)
+    newer.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(newer.entry_id)
+    assert newer.state is ConfigEntryState.MIGRATION_ERROR
 
 
 async def test_options_smart_plugs(
@@ -415,51 +463,75 @@ async def test_options_smart_plugs(
     )
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "plugs"
-    fields = [str(key) for key in result["data_schema"].schema]
+    # Fixed, translated keys: the device is a choice, never a field named after it.
+    assert [str(key) for key in result["data_schema"].schema] == ["device"]
     # Sync Modules, the Mini and the doorbell; never the battery cameras.
-    assert fields == [
-        "Home (G8T10000000001)",
-        "Garage (G8T10000000002)",
-        "Hall Mini (G8T30000000001)",
-        "Front Door (G8T40000000001)",
+    assert _device_choices(result) == [
+        ("G8T10000000001", "Home"),
+        ("G8T10000000002", "Garage"),
+        ("G8T30000000001", "Hall Mini"),
+        ("G8T40000000001", "Front Door"),
+    ]
+    with pytest.raises(InvalidData, match="device"):
+        await hass.config_entries.options.async_configure(
+            result["flow_id"],
+            {"device": "G8T20000000001"},  # a battery camera
+        )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"device": "G8T30000000001"}
+    )
+    assert result["step_id"] == "plug"
+    assert result["description_placeholders"] == {"device": "Hall Mini"}
+    assert [str(key) for key in result["data_schema"].schema] == [
+        "plug",
         "cooldown_minutes",
         "max_attempts",
     ]
-    with pytest.raises(InvalidData, match="Hall Mini"):
+    with pytest.raises(InvalidData, match="plug"):
         await hass.config_entries.options.async_configure(
-            result["flow_id"],
-            {"Hall Mini (G8T30000000001)": "light.lamp"},
+            result["flow_id"], {"plug": "light.lamp"}
         )
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
-        {
-            "Hall Mini (G8T30000000001)": "switch.hall_mini_plug",
-            "Garage (G8T10000000002)": "switch.missing",
-            "cooldown_minutes": 20,
-            "max_attempts": 2,
-        },
+        {"plug": "switch.missing", "cooldown_minutes": 20, "max_attempts": 2},
     )
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"Garage (G8T10000000002)": "plug_not_found"}
+    assert result["errors"] == {"plug": "plug_not_found"}
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
-        {
-            "Hall Mini (G8T30000000001)": "switch.hall_mini_plug",
-            "cooldown_minutes": 20,
-            "max_attempts": 2,
-        },
+        {"plug": "switch.hall_mini_plug", "cooldown_minutes": 20, "max_attempts": 2},
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     assert entry.options["plugs"] == {"G8T30000000001": "switch.hall_mini_plug"}
     assert entry.options["cooldown_minutes"] == 20
     assert entry.options["max_attempts"] == 2
+
+    # The device list tells which plug each device has; its form suggests it.
+    plug = await async_open_plug_step(hass, entry, "G8T30000000001")
+    suggested = {
+        str(key): key.description["suggested_value"]
+        for key in plug["data_schema"].schema
+        if key.description
+    }
+    assert suggested == {
+        "plug": "switch.hall_mini_plug",
+        "cooldown_minutes": 20,
+        "max_attempts": 2,
+    }
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "plugs"}
+    )
+    assert ("G8T30000000001", "Hall Mini → switch.hall_mini_plug") in _device_choices(
+        result
+    )
+
     # The settings page keeps the plugs.
     result = await _open_settings(hass, entry.entry_id)
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
         {
-            "scan_interval": 300,
             "weak_wifi_bars": 2,
             "weak_sync_bars": 2,
             "min_download_mbps": 2.0,
@@ -470,6 +542,17 @@ async def test_options_smart_plugs(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert entry.options["plugs"] == {"G8T30000000001": "switch.hall_mini_plug"}
+
+
+def _number_of(value: Any) -> Any:
+    """Return the selector of a form field, also when it is wrapped in probatio.All."""
+    return value.validators[0] if isinstance(value, probatio.All) else value
+
+
+def _device_choices(result: Any) -> list[tuple[str, str]]:
+    """Return (value, label) of the plugs step's device choices."""
+    select = result["data_schema"].schema[next(iter(result["data_schema"].schema))]
+    return [(o["value"], o["label"]) for o in select.config["options"]]
 
 
 async def test_options_smart_plugs_keep_a_device_away(
@@ -500,9 +583,14 @@ async def test_options_smart_plugs_keep_a_device_away(
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"next_step_id": "plugs"}
     )
-    assert "Hall Mini (G8T30000000001)" not in [
-        str(key) for key in result["data_schema"].schema
-    ]
+    assert "G8T30000000001" not in [value for value, _ in _device_choices(result)]
+    with pytest.raises(InvalidData, match="device"):
+        await hass.config_entries.options.async_configure(
+            result["flow_id"], {"device": "G8T30000000001"}
+        )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"device": "G8T10000000002"}
+    )
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"cooldown_minutes": 15, "max_attempts": 3}
     )

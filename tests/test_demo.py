@@ -137,7 +137,7 @@ async def test_dashboard_shows_every_device_with_real_entities(
     hass.states.async_set("sensor.internet_ping", "23", {"unit_of_measurement": "ms"})
     await async_set_options(hass, init_integration, **integration.SETTINGS)
     assert init_integration.options["offline_grace_minutes"] == 0
-    assert init_integration.options["scan_interval"] == 60
+    assert "scan_interval" not in init_integration.options  # polling is no option
 
     dashboard = load_yaml_dict(DASHBOARD)
     named = _dashboard_entities(dashboard) - DEMO_OWN
@@ -194,26 +194,38 @@ def test_prepare_config_fills_a_folder_and_keeps_the_port(tmp_path: Path) -> Non
     )  # fresh again: a first start
 
 
+def _plugs_form(*serials: str) -> dict[str, Any]:
+    """Return the plugs step's form as Home Assistant's REST API serialises it."""
+    options = [{"value": serial, "label": serial} for serial in serials]
+    return {
+        "data_schema": [
+            {"name": "device", "selector": {"select": {"options": options}}}
+        ]
+    }
+
+
 @pytest.mark.parametrize(
-    ("field", "plugs", "expected"),
+    ("offered", "plugs", "expected"),
     [
-        ("Hall Mini (G8T30000000001)", {"plug-hall-mini": [HALL_MINI]}, HALL_PLUG),
-        ("Garage (G8T10000000002)", {"plug-garage-sync": [GARAGE_SYNC]}, None),
-        ("Notes", {"plug-hall-mini": [HALL_MINI]}, None),
+        (
+            [HALL_MINI, GARAGE_SYNC],
+            {"plug-hall-mini": [HALL_MINI]},
+            {HALL_MINI: HALL_PLUG},
+        ),
+        ([GARAGE_SYNC], {"plug-garage-sync": [GARAGE_SYNC]}, {}),
+        ([GARAGE_SYNC], {"plug-hall-mini": [HALL_MINI]}, {}),
     ],
 )
 def test_plug_answers(
     monkeypatch: pytest.MonkeyPatch,
-    field: str,
+    offered: list[str],
     plugs: dict[str, list[str]],
-    expected: str | None,
+    expected: dict[str, str],
 ) -> None:
-    """Each plugs-step field "Name (serial)" gets the switch of the plug feeding that serial."""
+    """Each offered device fed by a demo plug gets that plug's switch (devices are choices)."""
     state = {"plugs": {plug: {"devices": serials} for plug, serials in plugs.items()}}
     monkeypatch.setattr(client, "http", lambda *args, **kwargs: state)
     monkeypatch.setattr(integration, "PLUG_SWITCHES", {"plug-hall-mini": HALL_PLUG})
     sim = client.Client("")
-    answers = integration.Setup(sim, sim, Path()).plug_answers(
-        {"data_schema": [{"name": field}]}
-    )
-    assert answers == ({field: expected} if expected else {})
+    answers = integration.Setup(sim, sim, Path()).plug_answers(_plugs_form(*offered))
+    assert answers == expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
@@ -47,5 +48,16 @@ async def test_diagnostics(
     ]
     leaked = [secret for secret in secrets if secret in text]
     assert not leaked
+    # Account and user ids: under the homescreen's generic account.id, and inside every
+    # thumbnail path (/accounts/<id>/...), which keeps its shape.
+    ids = [str(account.account_id), str(account.user_id)]
+    assert [i for i in ids if re.search(rf"(?<![0-9]){i}(?![0-9])", text)] == []
+    assert diagnostics["homescreen"]["account"]["id"] == "**REDACTED**"
+    thumbnails = [c["thumbnail"] for c in diagnostics["homescreen"]["cameras"]]
+    assert thumbnails
+    assert all(
+        t.startswith("/api/v3/media/accounts/**REDACTED**/networks/")
+        for t in thumbnails
+    )
     assert diagnostics["health"]["cameras"]
     assert diagnostics["homescreen"]["cameras"]

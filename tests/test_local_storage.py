@@ -46,6 +46,7 @@ def _sync(**local: Any) -> SyncModuleHealth:
         network_name="Home",
         online=local.pop("online", True),
         status="online",
+        raw_status="online",
         wifi_bars=4,
         last_heartbeat=NOW,
         firmware="4.4.8",

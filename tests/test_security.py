@@ -45,9 +45,9 @@ from .power_helpers import (
     HALL_PLUG,
     SimPlug,
     async_map_plugs,
+    async_open_plug_step,
     async_setup_plugs,
     device_id,
-    field_for,
 )
 from .repairs_helpers import start_repair_fix_flow
 from .test_faults import HOMESCREEN, report
@@ -287,18 +287,11 @@ async def test_plug_mappings_accept_switches_only(
     """A light, a helper, a fan or a sensor is refused in the options and in a repair flow."""
     entry = init_integration
     hass.states.async_set(entity_id, "on")
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": "plugs"}
-    )
-    with pytest.raises(InvalidData, match="Garage"):
+    result = await async_open_plug_step(hass, entry, GARAGE_SYNC)
+    with pytest.raises(InvalidData, match="plug"):
         await hass.config_entries.options.async_configure(
             result["flow_id"],
-            {
-                field_for(hass, entry, GARAGE_SYNC): entity_id,
-                "cooldown_minutes": 15,
-                "max_attempts": 3,
-            },
+            {"plug": entity_id, "cooldown_minutes": 15, "max_attempts": 3},
         )
     assert "plugs" not in entry.options
 
@@ -320,7 +313,6 @@ async def test_plug_mappings_accept_switches_only(
 # ----- option and action ranges -----------------------------------------------------------
 
 SETTINGS = {
-    "scan_interval": (60, 3600),
     "weak_wifi_bars": (0, 5),
     "weak_sync_bars": (0, 5),
     "min_download_mbps": (0.1, 1000),
@@ -332,7 +324,9 @@ PLUG_SETTINGS = {"cooldown_minutes": (1, 1440), "max_attempts": (1, 10)}
 
 
 async def _settings_step(hass: HomeAssistant, entry: ConfigEntry, page: str) -> Any:
-    """Open the options menu and go to a page."""
+    """Open the options menu and go to a page (the plugs page through a device)."""
+    if page == "plugs":
+        return await async_open_plug_step(hass, entry, GARAGE_SYNC)
     result = await hass.config_entries.options.async_init(entry.entry_id)
     return await hass.config_entries.options.async_configure(
         result["flow_id"], {"next_step_id": page}

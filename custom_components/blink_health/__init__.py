@@ -9,7 +9,14 @@ from homeassistant.helpers.typing import ConfigType
 
 from .attach import AttachedCoordinator, CoreBlinkSource, async_delete_attach_issues
 from .cloud import BlinkCloud, async_create_session
-from .const import CONF_CORE_ENTRY_ID, CONF_MODE, DOMAIN, MODE_ATTACH
+from .const import (
+    CONF_CORE_ENTRY_ID,
+    CONF_MODE,
+    CONF_SCAN_INTERVAL,
+    DOMAIN,
+    LOGGER,
+    MODE_ATTACH,
+)
 from .coordinator import BlinkHealthCoordinator
 from .issues import async_remove_issues, async_unload_issues
 from .outages import STORE_NAME as OUTAGES_STORE, OutageHistory
@@ -27,6 +34,23 @@ PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.S
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Set up Blink Health: actions are registered here so automations always validate."""
     async_setup_services(hass)
+    return True
+
+
+async def async_migrate_entry(
+    hass: HomeAssistant, entry: BlinkHealthConfigEntry
+) -> bool:
+    """Bring an entry of an older minor version up to date.
+
+    1.1 → 1.2: the polling interval left the options (Home Assistant's rule: users disable
+    polling in the system options instead), so a stored one is dropped and the entry polls
+    at the default pace.
+    """
+    # Home Assistant itself refuses an entry of a newer major version (a downgrade).
+    if entry.minor_version < 2:
+        options = {k: v for k, v in entry.options.items() if k != CONF_SCAN_INTERVAL}
+        hass.config_entries.async_update_entry(entry, options=options, minor_version=2)
+        LOGGER.debug("Migrated a Blink Health entry to version 1.2")
     return True
 
 

@@ -104,7 +104,9 @@ class DeviceBinarySensor(BlinkHealthEntity, BinarySensorEntity):
 
 
 class CloudReachableSensor(BlinkHealthAccountEntity, BinarySensorEntity):
-    """Whether the last poll reached the Blink cloud."""
+    """Whether the last poll reached the Blink cloud (available to say it did not)."""
+
+    available_offline = True
 
     @property
     @override

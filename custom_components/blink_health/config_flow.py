@@ -16,7 +16,13 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
     OptionsFlowWithReload,
 )
-from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, CONF_PASSWORD, CONF_USERNAME
+from homeassistant.const import (
+    ATTR_UNIT_OF_MEASUREMENT,
+    CONF_PASSWORD,
+    CONF_USERNAME,
+    UnitOfDataRate,
+    UnitOfTime,
+)
 from homeassistant.core import callback
 from homeassistant.helpers.selector import (
     DeviceSelector,
@@ -34,6 +40,7 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
+from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 from homeassistant.helpers.typing import UNDEFINED
 from homeassistant.util.unit_conversion import DataRateConverter, DurationConverter
 import probatio
@@ -63,16 +70,12 @@ from .const import (
     CONF_PIN,
     CONF_PING_SENSOR,
     CONF_PLUGS,
-    CONF_SCAN_INTERVAL,
     CONF_WEAK_SYNC_BARS,
     CONF_WEAK_WIFI_BARS,
     DEFAULT_COOLDOWN_MINUTES,
     DEFAULT_MAX_ATTEMPTS,
-    DEFAULT_SCAN_INTERVAL,
     DOMAIN,
     LOGGER,
-    MAX_SCAN_INTERVAL_SECONDS,
-    MIN_SCAN_INTERVAL_SECONDS,
     MODE_ATTACH,
 )
 from .health import iter_devices
@@ -102,10 +105,12 @@ SETTINGS_KEYS = (
     CONF_MIN_DOWNLOAD,
     CONF_OFFLINE_GRACE,
     CONF_PING_SENSOR,
-    CONF_SCAN_INTERVAL,
     CONF_WEAK_SYNC_BARS,
     CONF_WEAK_WIFI_BARS,
 )
+# The options step's fixed keys: the device to give a plug, then its plug.
+CONF_DEVICE = "device"
+CONF_PLUG = "plug"
 
 
 def entry_title(email: str) -> str:
@@ -129,6 +134,8 @@ class BlinkHealthConfigFlow(ConfigFlow, domain=DOMAIN):
     """Sign in to a Blink account; one entry per account."""
 
     VERSION = 1
+    # 1.2: the polling interval is no longer an option (__init__.async_migrate_entry).
+    MINOR_VERSION = 2
 
     def __init__(self) -> None:
         """Start with no sign-in under way."""
@@ -160,6 +167,17 @@ class BlinkHealthConfigFlow(ConfigFlow, domain=DOMAIN):
                 step_id="user", menu_options=["attach", "sign_in"]
             )
         return await self._async_credentials_step("user", user_input)
+
+    async def async_step_dhcp(
+        self, discovery_info: DhcpServiceInfo
+    ) -> ConfigFlowResult:
+        """Suggest Blink Health when a Blink device joins the network (core Blink's matchers).
+
+        A device on the network does not tell which Blink account it belongs to, so only a
+        first setup is suggested: once there is an entry, a discovery is already configured.
+        """
+        await self._async_handle_discovery_without_unique_id()
+        return await self.async_step_user()
 
     async def async_step_sign_in(
         self, user_input: dict[str, Any] | None = None
@@ -331,108 +349,155 @@ class BlinkHealthConfigFlow(ConfigFlow, domain=DOMAIN):
         return self._get_reconfigure_entry()
 
 
-def _number(minimum: float, maximum: float, step: float, unit: str) -> NumberSelector:
-    """Return a number box with bounds, used for every threshold."""
-    return NumberSelector(
-        NumberSelectorConfig(
-            min=minimum,
-            max=maximum,
-            step=step,
-            unit_of_measurement=unit,
-            mode=NumberSelectorMode.BOX,
-        )
+def _number(
+    minimum: float,
+    maximum: float,
+    step: float,
+    unit: str,
+    translation_key: str | None = None,
+) -> NumberSelector:
+    """Return a number box with bounds, used for every threshold.
+
+    `unit` is one Home Assistant knows, or (with `translation_key`) a key of en.json's
+    selector.<translation_key>.unit_of_measurement, so the frontend translates it.
+    """
+    config = NumberSelectorConfig(
+        min=minimum,
+        max=maximum,
+        step=step,
+        unit_of_measurement=unit,
+        mode=NumberSelectorMode.BOX,
     )
+    if translation_key is not None:
+        config["translation_key"] = translation_key
+    return NumberSelector(config)
 
 
 class BlinkHealthOptionsFlow(OptionsFlowWithReload):
-    """Polling interval, health thresholds and the internet sensors to compare with Blink's needs."""
+    """Health thresholds, the internet sensors to compare with Blink's needs, and smart plugs.
+
+    The polling interval is not an option (Home Assistant's rule for integrations): to poll
+    less, disable polling in the entry's system options and call homeassistant.update_entity.
+    """
+
+    def __init__(self) -> None:
+        """Start with no device chosen for a plug."""
+        self._serial = ""
+        self._device_name = ""
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Offer the option pages: thresholds and polling, and smart plugs (needs the devices)."""
+        """Offer the option pages: thresholds, and smart plugs (needs the devices)."""
         loaded = self.config_entry.state is ConfigEntryState.LOADED
         return self.async_show_menu(
             step_id="init",
             menu_options=["settings", "plugs"] if loaded else ["settings"],
         )
 
-    async def async_step_plugs(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Choose the switch that powers each mains-capable device, the cooldown and the cap."""
-        devices = {
-            f"{device.name} ({device.serial})": device.serial
+    def _plug_devices(self) -> dict[str, str]:
+        """Return serial → name of the devices that can run on mains power, as Blink lists them.
+
+        Devices away from the account right now (a camera being re-added) are not offered:
+        their plugs stay as they were.
+        """
+        return {
+            device.serial: device.name
             for device in iter_devices(self.config_entry.runtime_data.coordinator.data)
             if can_power_cycle(device)
         }
+
+    async def async_step_plugs(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Choose the device whose smart plug to set (its name is data, never a field key)."""
+        devices = self._plug_devices()
+        if user_input is not None:
+            self._serial = user_input[CONF_DEVICE]
+            self._device_name = devices[self._serial]
+            return await self.async_step_plug()
+        plugs: dict[str, str] = self.config_entry.options.get(CONF_PLUGS) or {}
+        schema = probatio.Schema(
+            {
+                probatio.Required(CONF_DEVICE): SelectSelector(
+                    SelectSelectorConfig(
+                        options=[
+                            SelectOptionDict(
+                                value=serial,
+                                label=f"{name} → {plugs[serial]}"
+                                if serial in plugs
+                                else name,
+                            )
+                            for serial, name in devices.items()
+                        ],
+                        mode=SelectSelectorMode.LIST,
+                    )
+                )
+            }
+        )
+        return self.async_show_form(step_id="plugs", data_schema=schema)
+
+    async def async_step_plug(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Choose the switch that powers the device (none: no plug), the cooldown and the cap."""
+        serial = self._serial
+        options = self.config_entry.options
+        plugs_before: dict[str, str] = options.get(CONF_PLUGS) or {}
         errors: dict[str, str] = {}
         if user_input is not None:
-            # Devices away from the account right now (a camera being re-added) are not
-            # offered: their plugs stay as they were.
-            offered = set(devices.values())
-            plugs_before: dict[str, str] = (
-                self.config_entry.options.get(CONF_PLUGS) or {}
-            )
-            plugs = {
-                **{s: e for s, e in plugs_before.items() if s not in offered},
-                **{
-                    devices[field]: entity_id
-                    for field, entity_id in user_input.items()
-                    if field in devices and entity_id
-                },
-            }
-            errors = {
-                field: "plug_not_found"
-                for field, serial in devices.items()
-                if serial in plugs and self.hass.states.get(plugs[serial]) is None
-            }
-            if not errors:
+            plug = user_input.get(CONF_PLUG)
+            if plug and self.hass.states.get(plug) is None:
+                errors[CONF_PLUG] = "plug_not_found"
+            else:
+                plugs = {s: e for s, e in plugs_before.items() if s != serial}
+                if plug:
+                    plugs[serial] = plug
                 return self.async_create_entry(
                     data={
-                        **self.config_entry.options,
+                        **options,
                         CONF_PLUGS: plugs,
                         CONF_COOLDOWN_MINUTES: user_input[CONF_COOLDOWN_MINUTES],
                         CONF_MAX_ATTEMPTS: user_input[CONF_MAX_ATTEMPTS],
                     }
                 )
-        options = self.config_entry.options
-        plugs_now: dict[str, str] = options.get(CONF_PLUGS) or {}
         schema = probatio.Schema(
             {
-                **{
-                    probatio.Optional(field): EntitySelector(
-                        EntitySelectorConfig(domain=SWITCH_DOMAIN)
-                    )
-                    for field in devices
-                },
+                probatio.Optional(CONF_PLUG): EntitySelector(
+                    EntitySelectorConfig(domain=SWITCH_DOMAIN)
+                ),
                 probatio.Required(
                     CONF_COOLDOWN_MINUTES, default=DEFAULT_COOLDOWN_MINUTES
-                ): probatio.All(_number(1, 1440, 1, "min"), probatio.Coerce(int)),
+                ): probatio.All(
+                    _number(1, 1440, 1, UnitOfTime.MINUTES), probatio.Coerce(int)
+                ),
                 probatio.Required(
                     CONF_MAX_ATTEMPTS, default=DEFAULT_MAX_ATTEMPTS
-                ): probatio.All(_number(1, 10, 1, "attempts"), probatio.Coerce(int)),
+                ): probatio.All(
+                    _number(1, 10, 1, "attempts", "power_cycles"), probatio.Coerce(int)
+                ),
             }
         )
         suggested = user_input or {
-            **{
-                field: plugs_now[serial]
-                for field, serial in devices.items()
-                if serial in plugs_now
-            },
-            CONF_COOLDOWN_MINUTES: options.get(CONF_COOLDOWN_MINUTES),
-            CONF_MAX_ATTEMPTS: options.get(CONF_MAX_ATTEMPTS),
+            key: value
+            for key, value in (
+                (CONF_PLUG, plugs_before.get(serial)),
+                (CONF_COOLDOWN_MINUTES, options.get(CONF_COOLDOWN_MINUTES)),
+                (CONF_MAX_ATTEMPTS, options.get(CONF_MAX_ATTEMPTS)),
+            )
+            if value is not None
         }
         return self.async_show_form(
-            step_id="plugs",
+            step_id="plug",
             data_schema=self.add_suggested_values_to_schema(schema, suggested),
+            description_placeholders={"device": self._device_name},
             errors=errors,
         )
 
     async def async_step_settings(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Show and store polling, thresholds and the internet sensors."""
+        """Show and store thresholds and the internet sensors."""
         errors: dict[str, str] = {}
         if user_input is not None:
             errors = self._validate_sensors(user_input)
@@ -445,43 +510,31 @@ class BlinkHealthOptionsFlow(OptionsFlowWithReload):
                 }
                 return self.async_create_entry(data={**kept, **user_input})
         defaults = DEFAULT_THRESHOLDS
-        # An attach entry polls when the Blink integration does: it has no interval to set.
-        polling = (
-            {}
-            if self.config_entry.data.get(CONF_MODE) == MODE_ATTACH
-            else {
-                probatio.Required(
-                    CONF_SCAN_INTERVAL, default=DEFAULT_SCAN_INTERVAL.total_seconds()
-                ): probatio.All(
-                    _number(
-                        MIN_SCAN_INTERVAL_SECONDS, MAX_SCAN_INTERVAL_SECONDS, 1, "s"
-                    ),
-                    probatio.Coerce(int),
-                )
-            }
-        )
         schema = probatio.Schema(
             {
-                **polling,
                 probatio.Required(
                     CONF_WEAK_WIFI_BARS, default=defaults.weak_wifi_bars
-                ): probatio.All(_number(0, 5, 1, "bars"), probatio.Coerce(int)),
+                ): probatio.All(
+                    _number(0, 5, 1, "bars", "signal_bars"), probatio.Coerce(int)
+                ),
                 probatio.Required(
                     CONF_WEAK_SYNC_BARS, default=defaults.weak_sync_bars
-                ): probatio.All(_number(0, 5, 1, "bars"), probatio.Coerce(int)),
+                ): probatio.All(
+                    _number(0, 5, 1, "bars", "signal_bars"), probatio.Coerce(int)
+                ),
                 probatio.Required(
                     CONF_MIN_DOWNLOAD, default=defaults.min_download_mbps
-                ): _number(0.1, 1000, 0.1, "Mbit/s"),
+                ): _number(0.1, 1000, 0.1, UnitOfDataRate.MEGABITS_PER_SECOND),
                 probatio.Required(CONF_MAX_PING, default=defaults.max_ping_ms): _number(
-                    1, 5000, 1, "ms"
+                    1, 5000, 1, UnitOfTime.MILLISECONDS
                 ),
                 probatio.Required(
                     CONF_MAX_CLOUD_LATENCY, default=defaults.max_cloud_latency_ms
-                ): _number(100, 30000, 100, "ms"),
+                ): _number(100, 30000, 100, UnitOfTime.MILLISECONDS),
                 probatio.Required(
                     CONF_OFFLINE_GRACE,
                     default=defaults.offline_grace.total_seconds() / 60,
-                ): _number(0, 240, 1, "min"),
+                ): _number(0, 240, 1, UnitOfTime.MINUTES),
                 probatio.Optional(CONF_DOWNLOAD_SENSOR): EntitySelector(
                     EntitySelectorConfig(domain="sensor")
                 ),

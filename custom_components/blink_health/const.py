@@ -25,8 +25,6 @@ MODE_ATTACH: Final = "attach"
 DEFAULT_SCAN_INTERVAL: Final = timedelta(seconds=300)
 DETAILS_MAX_AGE: Final = timedelta(hours=6)
 MAX_BACKOFF: Final = timedelta(hours=1)
-MAX_SCAN_INTERVAL_SECONDS: Final = 3600
-MIN_SCAN_INTERVAL_SECONDS: Final = 60
 # Per-device detail requests allowed in one poll, so a large account never bursts.
 DETAILS_PER_POLL: Final = 2
 
@@ -56,7 +54,8 @@ DEFAULT_MAX_ATTEMPTS: Final = 3
 # While a power-cycled device is verified, the coordinator polls this often, for at most this long.
 FAST_POLL_INTERVAL: Final = timedelta(seconds=15)
 MAX_FAST_POLL: Final = timedelta(minutes=10)
-# While a camera's re-add is watched, polls come at most this far apart (the options' minimum).
-READD_POLL_INTERVAL: Final = timedelta(seconds=MIN_SCAN_INTERVAL_SECONDS)
+# While a camera's re-add is watched, polls come at most this far apart (a person is at work
+# in the Blink app; a minute is what a user's own polling could once be set to).
+READD_POLL_INTERVAL: Final = timedelta(minutes=1)
 # The README sections that repair issues link to.
 README_URL: Final = "https://github.com/blink-health/blink-health"

@@ -25,7 +25,6 @@ from .cloud import (
     TwoFactorRequired,
 )
 from .const import (
-    CONF_SCAN_INTERVAL,
     DEFAULT_SCAN_INTERVAL,
     DETAILS_MAX_AGE,
     DETAILS_PER_POLL,
@@ -78,11 +77,9 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
         self, hass: HomeAssistant, entry: ConfigEntry[Any], cloud: BlinkSource
     ) -> None:
         """Set up the coordinator for one Blink account."""
-        self.base_interval = timedelta(
-            seconds=entry.options.get(
-                CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL.total_seconds()
-            )
-        )
+        # Not a user option (Home Assistant's rule): users disable polling in the entry's
+        # system options and ask for fresh data with homeassistant.update_entity.
+        self.base_interval = DEFAULT_SCAN_INTERVAL
         super().__init__(
             hass,
             LOGGER,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+import re
 from typing import Any
 
-from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.components.diagnostics import REDACTED, async_redact_data
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
@@ -47,6 +48,38 @@ def _redact_serials(value: Any, serials: dict[str, str]) -> Any:
         return [_redact_serials(item, serials) for item in value]
     if isinstance(value, str) and value in serials:
         return serials[value]
+    return value
+
+
+def _account_ids(entry: BlinkHealthConfigEntry, homescreen: Any) -> set[str]:
+    """Return the account and user ids the entry and the homescreen carry, as strings."""
+    ids = {str(entry.unique_id)}
+    ids.update(
+        str(entry.data[key]) for key in ("account_id", "user_id") if entry.data.get(key)
+    )
+    account = homescreen.get("account") if isinstance(homescreen, dict) else None
+    if isinstance(account, dict):
+        ids.update(str(account[key]) for key in ("id", "user_id") if account.get(key))
+    ids.discard("None")
+    return ids
+
+
+def _redact_ids(value: Any, ids: set[str], segment: re.Pattern[str] | None) -> Any:
+    """Redact the account and user ids as values and as path segments (thumbnail URLs).
+
+    Blink writes the account id into every media path (/accounts/<id>/networks/...), and its
+    homescreen has it under account.id, a key too generic to redact by name.
+    """
+    if isinstance(value, dict):
+        return {key: _redact_ids(item, ids, segment) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redact_ids(item, ids, segment) for item in value]
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return value
+    if str(value) in ids:
+        return REDACTED
+    if isinstance(value, str) and segment is not None:
+        return segment.sub(REDACTED, value)
     return value
 
 
@@ -101,4 +134,13 @@ async def async_get_config_entry_diagnostics(
         "findings": [asdict(finding) for finding in coordinator.findings],
         "homescreen": coordinator.last_homescreen,
     }
-    return async_redact_data(_redact_serials(data, serials), TO_REDACT)
+    ids = _account_ids(entry, coordinator.last_homescreen)
+    segment = (
+        re.compile(
+            r"(?<=/)(?:" + "|".join(map(re.escape, sorted(ids))) + r")(?=/|\?|$)"
+        )
+        if ids
+        else None
+    )
+    redacted = _redact_ids(_redact_serials(data, serials), ids, segment)
+    return async_redact_data(redacted, TO_REDACT)

@@ -87,7 +87,14 @@ class BlinkHealthEntity(WriteOnChangeEntity):
 
 
 class BlinkHealthAccountEntity(WriteOnChangeEntity):
-    """An entity of the Blink account: it stays available to say when the cloud is unreachable."""
+    """An entity of the Blink account.
+
+    What comes from Blink's answers (the cloud latency) is unavailable while Blink cannot be
+    reached; what this side knows by itself (whether Blink answered, the requests it sent)
+    stays available to say so.
+    """
+
+    available_offline = False
 
     def __init__(
         self,
@@ -104,8 +111,8 @@ class BlinkHealthAccountEntity(WriteOnChangeEntity):
     @property
     @override
     def available(self) -> bool:
-        """Stay available: these entities report the cloud's own reachability."""
-        return True
+        """Return True while the last poll reached Blink; always for this side's own figures."""
+        return self.available_offline or super().available
 
 
 def account_key(entry: BlinkHealthConfigEntry) -> str:

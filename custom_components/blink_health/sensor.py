@@ -57,6 +57,8 @@ class AccountSensorDescription(SensorEntityDescription):
     """A sensor of the account, read from the coordinator."""
 
     value_fn: Callable[[BlinkHealthCoordinator], SensorValue]
+    # Counted here, not read from Blink: meaningful (and needed) while Blink is unreachable.
+    available_offline: bool = False
 
 
 def _camera(device: Device) -> CameraHealth | None:
@@ -124,6 +126,10 @@ DEVICE_SENSORS: tuple[DeviceSensorDescription, ...] = (
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda device: device.last_heartbeat,
+        # Minis and doorbells report no time of their own (docs/fidelity.md).
+        exists_fn=lambda device: (
+            (c := _camera(device)) is None or c.kind is DeviceKind.CAMERA
+        ),
     ),
 )
 
@@ -150,6 +156,7 @@ ACCOUNT_SENSORS: tuple[AccountSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda coordinator: coordinator.cloud.request_log.in_last_hour(),
+        available_offline=True,
     ),
 )
 
@@ -208,6 +215,16 @@ class BlinkHealthAccountSensor(BlinkHealthAccountEntity, SensorEntity):
     """A figure of the account: cloud latency or requests sent."""
 
     entity_description: AccountSensorDescription
+
+    def __init__(
+        self,
+        coordinator: BlinkHealthCoordinator,
+        account_id: str,
+        description: AccountSensorDescription,
+    ) -> None:
+        """Bind the sensor to the account; its description says if it is Blink's figure."""
+        super().__init__(coordinator, account_id, description)
+        self.available_offline = description.available_offline
 
     @property
     @override

@@ -6,7 +6,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 import json
 from pathlib import Path
-import re
 import time
 from typing import Any
 
@@ -16,15 +15,14 @@ from .client import Client
 OPTIONS_FILE = "demo_options.json"
 FLOW = "/api/config/config_entries/flow"
 OPTIONS_FLOW = "/api/config/config_entries/options/flow"
-# Options → settings: the internet sensors Blink Health compares with Blink's requirements; a
-# poll a minute (the fastest allowed) and no offline grace, so what a person changes in the
-# simulator shows within a minute and the hung Mini's issue is there at once (battery cameras
-# keep their own 30 minutes).
+# Options → settings: the internet sensors Blink Health compares with Blink's requirements, and
+# no offline grace, so the hung Mini's issue is there at once (battery cameras keep their own 30
+# minutes). Polling stays Blink Health's 5 minutes (no user option); "check again" and the
+# diagnose button fetch fresh data sooner.
 SETTINGS = {
     "download_sensor": "sensor.internet_download_speed",
     "offline_grace_minutes": 0,
     "ping_sensor": "sensor.internet_ping",
-    "scan_interval": 60,
 }
 # The switch configuration.yaml defines for each of the simulator's plugs.
 PLUG_SWITCHES = {
@@ -129,16 +127,13 @@ class Setup:
             lambda _form: SETTINGS,
             "settings",
             "Options: the demo's download-speed and ping sensors are compared with "
-            "Blink's needs; a poll a minute, no offline grace period",
+            "Blink's needs; no offline grace period",
         ):
             state["settings_done"] = True
-        if not state.get("plugs_done") and self._fill_options(
-            entry_id,
-            "plugs",
-            self.plug_answers,
-            "smart plug options",
-            "Options: the demo's plug switches feed the Garage Sync Module and the Hall Mini",
-        ):
+        if not state.get("plugs_done") and self._fill_plugs(entry_id):
+            say(
+                "Options: the demo's plug switches feed the Garage Sync Module and the Hall Mini"
+            )
             state["plugs_done"] = True
         path.write_text(json.dumps(state) + "\n")
 
@@ -161,17 +156,38 @@ class Setup:
         self._wait_loaded(entry_id)
         return True
 
+    def _fill_plugs(self, entry_id: str) -> bool:
+        """Give each plugged device its switch: one pass of the Smart plugs page per device."""
+        if not (opened := self._options_step(entry_id, "plugs")):
+            return False
+        for index, (serial, switch) in enumerate(self.plug_answers(opened[1]).items()):
+            if index and not (opened := self._options_step(entry_id, "plugs")):
+                raise DemoError("Blink Health's smart plug options went away")
+            url, _ = opened
+            form = self.ha.request("POST", url, {"device": serial})
+            result = self.ha.request("POST", url, {**_defaults(form), "plug": switch})
+            if result["type"] != "create_entry":
+                raise DemoError(
+                    f"Blink Health's smart plug options refused: {result.get('errors')}"
+                )
+            self._wait_loaded(entry_id)
+        return True
+
     def plug_answers(self, form: Mapping[str, Any]) -> dict[str, str]:
-        """Return the plugs step's answer: each device field "Name (serial)" → its plug's switch."""
+        """Return serial → switch for each device the plugs step offers that a demo plug feeds."""
         plugs = self.sim.request("GET", "/_sim/state")["plugs"]
-        answers: dict[str, str] = {}
-        for field_ in form["data_schema"]:
-            if not (match := re.search(r"\((\w+)\)$", field_["name"])):
-                continue
-            for plug_id, plug in plugs.items():
-                if match.group(1) in plug["devices"] and plug_id in PLUG_SWITCHES:
-                    answers[field_["name"]] = PLUG_SWITCHES[plug_id]
-        return answers
+        offered = [
+            option["value"]
+            for field_ in form["data_schema"]
+            if field_["name"] == "device"
+            for option in field_["selector"]["select"]["options"]
+        ]
+        return {
+            serial: PLUG_SWITCHES[plug_id]
+            for serial in offered
+            for plug_id, plug in plugs.items()
+            if serial in plug["devices"] and plug_id in PLUG_SWITCHES
+        }
 
 
 def _defaults(form: Mapping[str, Any]) -> dict[str, Any]:
