@@ -103,6 +103,11 @@ def device_id(hass: HomeAssistant, serial: str) -> str:
     )
 
 
+def power_issue_id(hass: HomeAssistant, serial: str) -> str:
+    """Return the id of a device's "plug may still be off" issue (by device id, never serial)."""
+    return f"power_cycle_failed_{device_id(hass, serial)}"
+
+
 def start_power_cycle(
     hass: HomeAssistant, serial: str, **data: Any
 ) -> asyncio.Task[ServiceResponse]:

@@ -32,6 +32,7 @@ from .power_helpers import (
     async_map_plugs,
     async_settle,
     demo_plugs,
+    power_issue_id,
     start_power_cycle,
 )
 from .test_faults import HOMESCREEN, report
@@ -115,7 +116,7 @@ async def test_plug_switched_off_by_someone_while_verifying(
     """The plug off again after the cycle: the user's choice stands; the cycle says not online."""
     hall, _ = plugs
     task = start_power_cycle(hass, HALL_MINI, timeout=120)
-    await async_advance(hass, freezer, 15)
+    await async_advance(hass, freezer, 20)
     assert hall.calls == [False, True]
     _press(sim, hall, on=False)
     sim.requests.reset()
@@ -137,7 +138,7 @@ async def test_plug_switched_off_by_someone_while_verifying(
     assert hall.calls == [False, True]
     assert hass.states.get(HALL_PLUG).state == STATE_OFF
     assert not ir.async_get(hass).async_get_issue(
-        DOMAIN, f"power_cycle_failed_{HALL_MINI}"
+        DOMAIN, power_issue_id(hass, HALL_MINI)
     )
     assert _in_flight(hass_storage, mapped) == {}
     # Fast polls (every 15 s) only for the verification, then the usual interval again.

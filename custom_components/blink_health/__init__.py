@@ -12,7 +12,7 @@ from .cloud import BlinkCloud, async_create_session
 from .const import CONF_CORE_ENTRY_ID, CONF_MODE, DOMAIN, MODE_ATTACH
 from .coordinator import BlinkHealthCoordinator
 from .issues import async_remove_issues, async_unload_issues
-from .power import STORE_NAME as POWER_STORE, PowerCycles
+from .power import PowerCycles, async_remove_power, async_setup_power
 from .readd import STORE_NAME as READD_STORE, Readds
 from .runtime import BlinkHealthConfigEntry, BlinkHealthData
 from .services import async_setup_services
@@ -26,6 +26,9 @@ PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.S
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Set up Blink Health: actions are registered here so automations always validate."""
     async_setup_services(hass)
+    # Before any entry, and whatever becomes of it (setup retry, reauth): plugs a previous
+    # run left off go back on (the power slice's keeper does not depend on the entries).
+    await async_setup_power(hass)
     return True
 
 
@@ -97,7 +100,8 @@ async def async_remove_entry(
 ) -> None:
     """Delete every repair issue of a removed entry, ignored ones included, and its stored data."""
     async_remove_issues(hass, entry)
-    await async_remove_store(hass, entry, POWER_STORE)
+    # After the issues: a plug that cannot be confirmed on keeps its issue and its record.
+    await async_remove_power(hass, entry)
     await async_remove_store(hass, entry, READD_STORE)
 
 

@@ -31,7 +31,12 @@ from .coordinator import BlinkHealthCoordinator
 from .health import CameraHealth, PowerSource, SyncModuleHealth
 from .issues import OFFLINE_KINDS, READD_PREFIX, TROUBLESHOOT_PREFIX, managed_kind
 from .playbook import Finding, FindingKind, Outcome, StepId, StepResult, diagnose
-from .power import PowerCycleOutcome, can_power_cycle
+from .power import (
+    ISSUE_PREFIX as POWER_ISSUE_PREFIX,
+    PowerCycleOutcome,
+    async_create_fix_flow as async_create_power_fix_flow,
+    can_power_cycle,
+)
 from .readd import DEFAULT_TIMEOUT, NextStep, Phase, Procedure, Readds, Reset
 from .runtime import BlinkHealthConfigEntry
 from .settings import async_set_plug, plug_for
@@ -61,6 +66,9 @@ async def async_create_fix_flow(
 ) -> RepairsFlow:
     """Return the fix flow of an issue."""
     data = data or {}
+    if issue_id.startswith(POWER_ISSUE_PREFIX):
+        # A plug left off: fixable whatever state its entry is in (even removed).
+        return async_create_power_fix_flow(hass, data)
     if is_attach_issue(issue_id):
         # Raised while the entry cannot read the Blink integration, so it need not be loaded.
         return SwitchToSignInFlow(str(data.get("entry_id") or ""))
