@@ -7,7 +7,7 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
-from homeassistant.const import EVENT_HOMEASSISTANT_STOP, STATE_OFF, STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import (
@@ -35,6 +35,8 @@ from .power_helpers import (
     async_advance,
     async_map_plugs,
     async_settle,
+    async_stop_event,
+    async_with_time,
     power_issue_id,
 )
 
@@ -278,7 +280,10 @@ async def test_unload_in_the_off_period(
     task = _call(hass, GARAGE_SYNC, off_seconds=60)
     await async_advance(hass, freezer, 10)
     assert hass.states.get(GARAGE_PLUG).state == STATE_OFF
-    assert await hass.config_entries.async_unload(mapped.entry_id)
+    # Time moves while it unloads: the plug must stay on for a settle time (#16).
+    assert await async_with_time(
+        hass, freezer, hass.config_entries.async_unload(mapped.entry_id)
+    )
     await hass.async_block_till_done()
     assert hass.states.get(GARAGE_PLUG).state == STATE_ON
     assert sim.world.plugs["plug-garage-sync"].on
@@ -300,8 +305,7 @@ async def test_stop_then_start(
     key = f"{DOMAIN}.power_cycles.{mapped.unique_id}"
     assert HALL_MINI in hass_storage[key]["data"]["in_flight"]
     assert hass.states.get(HALL_PLUG).state == STATE_OFF
-    hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
-    await hass.async_block_till_done()
+    await async_stop_event(hass, freezer)
     assert hass.states.get(HALL_PLUG).state == STATE_ON
     assert hass_storage[key]["data"]["in_flight"] == {}
     # The caller is told the cycle was interrupted (its own task is not cancelled).
@@ -317,7 +321,7 @@ async def test_stop_then_start(
         HALL_MINI: {"plug": HALL_PLUG, "started": "2026-01-01T00:00:00+00:00"}
     }
     assert await hass.config_entries.async_setup(mapped.entry_id)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await async_advance(hass, freezer, 5, step=1)
     assert hass.states.get(HALL_PLUG).state == STATE_ON
     assert hass_storage[key]["data"]["in_flight"] == {}
 
@@ -370,8 +374,7 @@ async def test_button(
     assert "Power cycle failed" in caplog.text
     assert ir.async_get(hass).async_get_issue(DOMAIN, power_issue_id(hass, GARAGE_SYNC))
     # Home Assistant stops with the plug still refusing: one more attempt, then the issue stays.
-    hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
-    await async_settle(hass)
+    await async_stop_event(hass, freezer)
     assert garage.calls[-2:] == [True, True]
     assert ir.async_get(hass).async_get_issue(DOMAIN, power_issue_id(hass, GARAGE_SYNC))
 

@@ -31,6 +31,7 @@ from .power_helpers import (
     async_advance,
     async_map_plugs,
     async_settle,
+    async_with_time,
     demo_plugs,
     power_issue_id,
     start_power_cycle,
@@ -164,7 +165,10 @@ async def test_unload_mid_cycle(
     await async_advance(hass, freezer, seconds)
     expected = STATE_OFF if phase == "off period" else STATE_ON
     assert hass.states.get(GARAGE_PLUG).state == expected
-    assert await hass.config_entries.async_unload(mapped.entry_id)
+    # Time moves while it unloads: the plug must stay on for a settle time (#16).
+    assert await async_with_time(
+        hass, freezer, hass.config_entries.async_unload(mapped.entry_id)
+    )
     await hass.async_block_till_done()
     assert hass.states.get(GARAGE_PLUG).state == STATE_ON
     assert sim.world.plugs["plug-garage-sync"].on

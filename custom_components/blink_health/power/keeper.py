@@ -49,6 +49,7 @@ class PlugKeeper:
         self._restorers: dict[str, Restorer] = {}
         self._cycles: dict[str, asyncio.Task[datetime]] = {}
         self._holders: dict[str, set[str]] = {}
+        self.stopped = False
         # Not once: a test (or a restart in place) may stop more than once per instance.
         hass.bus.async_listen(EVENT_HOMEASSISTANT_STOP, self._async_stop)
 
@@ -172,7 +173,9 @@ class PlugKeeper:
             return
         for key in {plug_key(r) for r in journal.records.values()}:
             record = next(iter(journal.for_plug(key).values()))
-            await self._restorer(record).async_final(keep_trying=not stopping)
+            await self._restorer(record).async_final(
+                keep_trying=not (stopping or self.stopped)
+            )
         if not journal.records:
             # Loaded again at the next setup (which reads the store afresh).
             del self.journals[entry_id]
@@ -193,6 +196,8 @@ class PlugKeeper:
 
     async def _async_stop(self, event: Event) -> None:
         """Home Assistant stops: background tries end; the records stay for the next start."""
+        # First, before any await: the entries' stop handlers, running after, see it.
+        self.stopped = True
         for restorer in list(self._restorers.values()):
             await restorer.async_stop()
             restorer.close()
