@@ -128,5 +128,11 @@ class Restorer:
         return False
 
     def close(self) -> None:
-        """Stop listening to the plug."""
+        """Stop listening to the plug and trying (the plug is confirmed on, or HA stops)."""
         self.reports.close()
+        if (
+            self._task is not None
+            and not self._task.done()
+            and self._task is not asyncio.current_task()
+        ):
+            self._task.cancel()
