@@ -175,6 +175,8 @@ async def test_unload_mid_cycle(
     with pytest.raises(HomeAssistantError) as err:
         await task
     assert err.value.translation_key == "power_cycle_interrupted"
+    # Confirmed on once it held for the settle time (#16), by the keeper after the unload.
+    await async_advance(hass, freezer, 5, step=1)
     assert _in_flight(hass_storage, mapped) == {}
     sim.requests.reset()
     await async_advance(hass, freezer, 900, step=15)

@@ -126,7 +126,7 @@ async def test_offline_power_cycle_device_stays_offline(
     result = await _choose(client, flow_id, "power_cycle")
     assert result["type"] == "progress"
     # The fast polls give up after the action's default of 10 minutes.
-    await async_advance(hass, freezer, 620, step=15)
+    await async_advance(hass, freezer, 650, step=15)
     result = await _current(client, flow_id)
     assert result["type"] == "menu"
     assert result["step_id"] == "still_offline"

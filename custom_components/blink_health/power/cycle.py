@@ -205,7 +205,7 @@ class PowerCycles:
     ) -> PowerCycleOutcome:
         """Cycle the plug (the keeper's), then watch the device come back."""
         now = dt_util.utcnow()
-        await self._journal.async_count_cycle(serial, now)
+        self._journal.count_cycle(serial, now)
         device = dr.async_get(self.hass).async_get_device_by_identifier(
             (DOMAIN, serial), self.entry.entry_id
         )
@@ -216,6 +216,9 @@ class PowerCycles:
             "device_id": device.id if device is not None else None,
             "device": name,
             "entry_id": self.entry.entry_id,
+            # Saved (with the history) before the plug is switched off.
+            "command": "off",
+            "sent": now.isoformat(),
         }
         outcome = PowerCycleOutcome(
             device=serial,

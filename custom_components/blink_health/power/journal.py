@@ -129,10 +129,9 @@ class Journal:
             await self.async_save()
         return dropped
 
-    async def async_count_cycle(self, serial: str, now: datetime) -> None:
-        """Remember that the device is being cycled now (for the cooldown and the cap)."""
+    def count_cycle(self, serial: str, now: datetime) -> None:
+        """Remember that the device is being cycled now (saved with its record)."""
         self._data["history"].setdefault(serial, []).append(now.isoformat())
-        await self.async_save()
 
     def recent(self, serial: str, now: datetime) -> list[datetime]:
         """Return when the device was cycled in the last 24 hours, oldest first."""

@@ -16,6 +16,7 @@ from homeassistant.components.repairs import RepairsFlow
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.util.async_ import create_eager_task
 from homeassistant.util.hass_dict import HassKey
 
 from custom_components.blink_health.const import DOMAIN, LOGGER
@@ -135,9 +136,11 @@ class PlugKeeper:
         await journal.async_put(serial, record)
         self._holders.setdefault(key, set()).add(journal.entry_id)
         if (task := self._cycles.get(key)) is None:
-            task = self.hass.loop.create_task(
+            # Eager: the plug goes off now, as the caller's own task would have switched it.
+            task = create_eager_task(
                 async_switch_cycle(self, self._restorer(record), off_seconds, name),
                 name=f"{DOMAIN} power cycle {record['plug']}",
+                loop=self.hass.loop,
             )
             self._cycles[key] = task
             task.add_done_callback(lambda _: self._end_cycle(key))
@@ -155,7 +158,9 @@ class PlugKeeper:
             return True
         return await self._restorer(records[0]).async_try()
 
-    async def async_release(self, entry_id: str, *, stopping: bool) -> None:
+    async def async_release(
+        self, entry_id: str, *, stopping: bool, confirm_here: bool = False
+    ) -> None:
         """End an unloading (or stopping) account's cycles; give its plugs one confirmed attempt.
 
         Unconfirmed, the record and the issue stay; unless Home Assistant is stopping, the
@@ -174,7 +179,7 @@ class PlugKeeper:
         for key in {plug_key(r) for r in journal.records.values()}:
             record = next(iter(journal.for_plug(key).values()))
             await self._restorer(record).async_final(
-                keep_trying=not (stopping or self.stopped)
+                keep_trying=not (stopping or self.stopped), confirm_here=confirm_here
             )
         if not journal.records:
             # Loaded again at the next setup (which reads the store afresh).
@@ -183,7 +188,7 @@ class PlugKeeper:
     async def async_remove(self, entry: ConfigEntry[Any]) -> None:
         """Switch a deleted account's plugs on first; records that cannot be confirmed outlive it."""
         journal = await self.async_open(entry)
-        await self.async_release(entry.entry_id, stopping=False)
+        await self.async_release(entry.entry_id, stopping=False, confirm_here=True)
         if journal.records:
             removed = self.journals[REMOVED]
             removed.records.update(journal.records)

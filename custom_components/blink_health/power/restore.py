@@ -56,21 +56,30 @@ class Restorer:
 
     async def _async_attempt(self, confirm: float) -> bool:
         """Switch the plug on (unless it reported on since our last command) and confirm."""
-        plug = self.plug
-        if not is_available(plug.state):
+        if not is_available(self.plug.state):
             return False
-        if is_on(plug.state) and self.reports.seen(is_on, self.since):
+        if self._reported_on():
             # On since our last command (by hand, or a late report): it only has to hold.
             return await self.reports.async_confirm_on(self.since, 0, SETTLE_SECONDS)
-        # The journal first: a crash from here on still finds the record.
-        await self.keeper.async_sent(plug.key, "on")
-        self.mark_command()
-        try:
-            await plug.async_turn(True)
-        except Exception as err:  # noqa: BLE001  # any plug integration's failure is retried
-            LOGGER.warning("Switching %s on failed: %r", plug.entity_id, err)
+        if not await self._async_switch_on():
             return False
         return await self.reports.async_confirm_on(self.since, confirm)
+
+    def _reported_on(self) -> bool:
+        """Return whether the plug reported on since our last command and still says so."""
+        return is_on(self.plug.state) and self.reports.seen(is_on, self.since)
+
+    async def _async_switch_on(self) -> bool:
+        """Send turn_on, journal first; return whether the call went through."""
+        # The journal first: a crash from here on still finds the record.
+        await self.keeper.async_sent(self.plug.key, "on")
+        self.mark_command()
+        try:
+            await self.plug.async_turn(True)
+        except Exception as err:  # noqa: BLE001  # any plug integration's failure is retried
+            LOGGER.warning("Switching %s on failed: %r", self.plug.entity_id, err)
+            return False
+        return True
 
     def start(self) -> asyncio.Future[bool]:
         """Keep trying in the background (if not already); return the first burst's verdict."""
@@ -117,9 +126,22 @@ class Restorer:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
 
-    async def async_final(self, *, keep_trying: bool) -> bool:
-        """One attempt now (unload, stop, removal); unconfirmed, the issue stays up."""
+    async def async_final(
+        self, *, keep_trying: bool, confirm_here: bool = False
+    ) -> bool:
+        """Switch on now (unload, stop, removal); unconfirmed, the issue stays up.
+
+        `keep_trying` (an unload): the command goes out now and the confirmation (the settle
+        time) and any retries go on in the background, the record kept until then. Else
+        (Home Assistant stopping, or `confirm_here`): one attempt, confirmed here.
+        """
         await self.async_stop()
+        if keep_trying and not confirm_here:
+            async with self._lock:
+                if is_available(self.plug.state) and not self._reported_on():
+                    await self._async_switch_on()
+            self.start()
+            return False
         if await self.async_try(FINAL_CONFIRM_SECONDS):
             return True
         self.keeper.raise_issues(self.plug.key)

@@ -53,7 +53,7 @@ async def _async_off(
 ) -> None:
     """Switch the plug off, confirm it reported off, and wait out the off time."""
     plug = restorer.plug
-    await keeper.async_sent(plug.key, "off")
+    # The record (command "off") was saved by the keeper before this cycle started.
     restorer.mark_command()
     await plug.async_turn(False)
     # Late plugs report a second or three after the call; a stale "on" is not an answer.
