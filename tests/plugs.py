@@ -38,6 +38,7 @@ class RealisticPlug(SwitchEntity):
         # Whether the relay switches although the command raises (a timeout after the fact).
         self.switch_despite_error = False
         self.refuse_on = False  # turn_on is accepted, the relay stays off
+        self.refuse_off = False  # turn_off is accepted, the relay stays on
         self.bounces = (
             0  # the next turn-ons that fall back off a second after reporting on
         )
@@ -67,7 +68,7 @@ class RealisticPlug(SwitchEntity):
         self.calls.append(on)
         error = self.errors[on].pop(0) if self.errors[on] else None
         if error is None or self.switch_despite_error:
-            if not (on and self.refuse_on):
+            if not ((on and self.refuse_on) or (not on and self.refuse_off)):
                 self.sim.world.set_plug(self.plug_id, on)
             self._schedule(self.delay, self.report)
             if on and self.bounces and not self.refuse_on:

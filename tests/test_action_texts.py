@@ -58,7 +58,7 @@ async def test_every_action_is_described(hass: HomeAssistant) -> None:
 def test_every_exception_key_is_translated() -> None:
     """Each translation_key the integration's modules raise with has a text in en.json."""
     keys: dict[str, str] = {}
-    for module in sorted(PACKAGE.glob("*.py")):
+    for module in sorted(PACKAGE.rglob("*.py")):
         for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue

@@ -420,3 +420,38 @@ async def test_restart_needing_reauth_still_switches_on(
     await async_advance(hass, freezer, 6, step=1)
     assert entry.state is ConfigEntryState.SETUP_ERROR
     assert_on_and_clear(hass, hass_storage, plug, key)
+
+
+async def test_plug_that_will_not_switch_off(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+    plug: RealisticPlug,
+    mapped: ConfigEntry,
+) -> None:
+    """A plug that takes turn_off and stays on: refused with the reason; nothing left open."""
+    plug.refuse_off = True
+    task = start_power_cycle(hass, HALL_MINI, wait_online=False)
+    await async_advance(hass, freezer, 20, step=1)
+    with pytest.raises(HomeAssistantError) as err:
+        task.result()
+    assert err.value.translation_key == "plug_did_not_turn_off"
+    assert_on_and_clear(hass, hass_storage, plug, _key(mapped))
+
+
+async def test_plug_raising_its_own_error_on_turn_off(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+    plug: RealisticPlug,
+    mapped: ConfigEntry,
+) -> None:
+    """A HomeAssistantError from the plug's turn_off reaches the caller as it is; plug on."""
+    plug.errors[False] = [HomeAssistantError("the hub is busy")]
+    plug.switch_despite_error = True
+    task = start_power_cycle(hass, HALL_MINI, wait_online=False)
+    await async_advance(hass, freezer, 20, step=1)
+    with pytest.raises(HomeAssistantError, match="the hub is busy"):
+        task.result()
+    assert plug.calls == [False, True]
+    assert_on_and_clear(hass, hass_storage, plug, _key(mapped))
