@@ -900,7 +900,9 @@ async def test_power_cycle_in_attach_mode(
     )
     # Only homescreen requests (core did not refresh meanwhile), each one counted.
     assert sim.requests.total() == fast_polls
-    assert 2 <= fast_polls <= 4
+    # From 1: the watch starts once the plug is confirmed on (#16: it must hold 3 s), and the
+    # Mini's 20 s boot may then end right at the first fast poll.
+    assert 1 <= fast_polls <= 4
     assert _requests_of_blink_health(attached) == fast_polls
     assert _state(hass, "sensor.blink_account_requests_in_the_last_hour") == str(
         fast_polls

@@ -17,7 +17,7 @@ from custom_components.blink_health.playbook import DEPENDENT_KINDS, FindingKind
 
 PACKAGE = Path(repairs.__file__).parent
 # The step groups the fix flows hold; the flows themselves are repairs*.py.
-FLOW_MODULES = (PACKAGE / "power_flow.py", PACKAGE / "readd" / "flow.py")
+FLOW_MODULES = (PACKAGE / "power" / "flow.py", PACKAGE / "readd" / "flow.py")
 EN: dict[str, Any] = json.loads(
     (PACKAGE / "translations" / "en.json").read_text(encoding="utf-8")
 )
@@ -26,7 +26,7 @@ EN: dict[str, Any] = json.loads(
 def _keys_of_classes() -> dict[str, dict[str, set[str]]]:
     """Walk the fix flows: per flow class, the steps, options, progress and aborts.
 
-    A class gets its bases' keys and those of the step groups it holds (power_flow.py,
+    A class gets its bases' keys and those of the step groups it holds (power/flow.py,
     readd/flow.py), since their steps are shown under the flow.
     """
     own: dict[str, dict[str, set[str]]] = {}

@@ -21,7 +21,7 @@ from .coordinator import BlinkHealthCoordinator
 from .devices import async_follow_core_devices
 from .issues import async_remove_issues, async_unload_issues
 from .outages import STORE_NAME as OUTAGES_STORE, OutageHistory
-from .power import STORE_NAME as POWER_STORE, PowerCycles
+from .power import PowerCycles, async_remove_power, async_setup_power
 from .readd import STORE_NAME as READD_STORE, ReaddWatcher
 from .runtime import BlinkHealthConfigEntry, BlinkHealthData
 from .services import async_setup_services
@@ -36,6 +36,9 @@ PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.S
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Set up Blink Health: actions are registered here so automations always validate."""
     async_setup_services(hass)
+    # Before any entry, and whatever becomes of it (setup retry, reauth): plugs a previous
+    # run left off go back on (the power slice's keeper does not depend on the entries).
+    await async_setup_power(hass)
     return True
 
 
@@ -140,7 +143,8 @@ async def async_remove_entry(
 ) -> None:
     """Delete every repair issue of a removed entry, ignored ones included, and its stored data."""
     async_remove_issues(hass, entry)
-    await async_remove_store(hass, entry, POWER_STORE)
+    # After the issues: a plug that cannot be confirmed on keeps its issue and its record.
+    await async_remove_power(hass, entry)
     await async_remove_store(hass, entry, READD_STORE)
     await async_remove_store(hass, entry, OUTAGES_STORE)
 
