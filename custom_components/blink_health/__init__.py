@@ -7,9 +7,17 @@ from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
+from .account_state import async_account_state, async_forget_account_state
 from .attach import AttachedCoordinator, CoreBlinkSource, async_delete_attach_issues
 from .cloud import BlinkCloud, async_create_session
-from .const import CONF_CORE_ENTRY_ID, CONF_MODE, DOMAIN, MODE_ATTACH
+from .const import (
+    CONF_CORE_ENTRY_ID,
+    CONF_MODE,
+    CONF_SCAN_INTERVAL,
+    DEFAULT_SCAN_INTERVAL,
+    DOMAIN,
+    MODE_ATTACH,
+)
 from .coordinator import BlinkHealthCoordinator
 from .issues import async_remove_issues, async_unload_issues
 from .power import STORE_NAME as POWER_STORE, PowerCycles
@@ -32,14 +40,22 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 def _build_coordinator(
     hass: HomeAssistant, entry: BlinkHealthConfigEntry
 ) -> BlinkHealthCoordinator:
-    """Return the coordinator of the entry's mode: core Blink's data, or a sign-in of its own."""
+    """Return the coordinator of the entry's mode: core Blink's data, or a sign-in of its own.
+
+    Both sit on the account's kept state: its request governor, request count and details.
+    """
     if entry.data.get(CONF_MODE) == MODE_ATTACH:
         # No sign-in and no polling of its own: read the core Blink entry's (attach.py).
-        source = CoreBlinkSource(hass, entry.data[CONF_CORE_ENTRY_ID])
-        return AttachedCoordinator(hass, entry, source)
+        state = async_account_state(hass, entry, None)
+        source = CoreBlinkSource(hass, entry.data[CONF_CORE_ENTRY_ID], state)
+        return AttachedCoordinator(hass, entry, source, state)
     # An entry switched from attach mode to its own sign-in: its attach issues are moot.
     async_delete_attach_issues(hass, entry.entry_id)
-    session, request_log = async_create_session(hass)
+    interval = entry.options.get(
+        CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL.total_seconds()
+    )
+    state = async_account_state(hass, entry, float(interval))
+    session, request_log = async_create_session(hass, request_log=state.request_log)
     coordinator: BlinkHealthCoordinator | None = None
 
     def _tokens_refreshed() -> None:
@@ -48,7 +64,7 @@ def _build_coordinator(
             coordinator.save_tokens()
 
     cloud = BlinkCloud(session, request_log, entry.data, on_tokens=_tokens_refreshed)
-    coordinator = BlinkHealthCoordinator(hass, entry, cloud)
+    coordinator = BlinkHealthCoordinator(hass, entry, cloud, state)
     return coordinator
 
 
@@ -97,6 +113,7 @@ async def async_remove_entry(
 ) -> None:
     """Delete every repair issue of a removed entry, ignored ones included, and its stored data."""
     async_remove_issues(hass, entry)
+    async_forget_account_state(hass, entry)
     await async_remove_store(hass, entry, POWER_STORE)
     await async_remove_store(hass, entry, READD_STORE)
 

@@ -168,14 +168,18 @@ _redirect_warned = False
 
 
 def async_create_session(
-    hass: HomeAssistant, *, auto_cleanup: bool = True
+    hass: HomeAssistant,
+    *,
+    auto_cleanup: bool = True,
+    request_log: RequestLog | None = None,
 ) -> tuple[ClientSession, RequestLog]:
     """Create an entry's own session: a cookie jar for Blink's OAuth cookies, every request counted.
 
-    With BLINK_HEALTH_CLOUD_URL set, every request goes to that base URL instead (the simulator).
+    `request_log`: the account's own (kept across reloads), else a new one. With
+    BLINK_HEALTH_CLOUD_URL set, every request goes to that base URL instead (the simulator).
     """
     global _redirect_warned  # noqa: PLW0603 - warn once per process, not per entry
-    request_log = RequestLog()
+    request_log = request_log if request_log is not None else RequestLog()
     middlewares: list[Any] = [request_log]
     base_url = os.environ.get(CLOUD_URL_ENV)
     if base_url:

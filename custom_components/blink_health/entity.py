@@ -81,8 +81,12 @@ class BlinkHealthEntity(WriteOnChangeEntity):
     @property
     @override
     def available(self) -> bool:
-        """Return True while the cloud answers and the device is on the account."""
-        return super().available and self.device is not None
+        """Return True while the device is on the account and its data is on show.
+
+        Through a transient failure the last values stay (coordinator.data_available), until
+        *Blink cloud unreachable* would be raised.
+        """
+        return self.coordinator.data_available and self.device is not None
 
 
 class BlinkHealthAccountEntity(WriteOnChangeEntity):

@@ -55,6 +55,8 @@ class AccountSensorDescription(SensorEntityDescription):
     """A sensor of the account, read from the coordinator."""
 
     value_fn: Callable[[BlinkHealthCoordinator], SensorValue]
+    # Whether the figure means something now (the latency not while Blink is unreachable).
+    available_fn: Callable[[BlinkHealthCoordinator], bool] = lambda _: True
 
 
 def _camera(device: Device) -> CameraHealth | None:
@@ -134,6 +136,7 @@ ACCOUNT_SENSORS: tuple[AccountSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
         value_fn=lambda coordinator: coordinator.latency_ms,
+        available_fn=lambda coordinator: not coordinator.cloud_unreachable,
     ),
     AccountSensorDescription(
         key="api_requests",
@@ -198,6 +201,12 @@ class BlinkHealthAccountSensor(BlinkHealthAccountEntity, SensorEntity):
     """A figure of the account: cloud latency or requests sent."""
 
     entity_description: AccountSensorDescription
+
+    @property
+    @override
+    def available(self) -> bool:
+        """Return whether the figure means something now (see AccountSensorDescription)."""
+        return self.entity_description.available_fn(self.coordinator)
 
     @property
     @override
