@@ -35,7 +35,7 @@ from .const import (
 )
 from .details import DetailsCache
 from .devices import async_sync_devices, device_signature
-from .governor import Hold, Refusal, RequestGovernor
+from .governor import DETAILS_FRESH_SECONDS, Hold, Refusal, RequestGovernor
 from .health import AccountHealth, iter_devices, parse_account
 from .issues import async_sync_issues
 from .playbook import Finding, History, InternetFigures, Thresholds, evaluate
@@ -366,12 +366,21 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
         finally:
             self._demand = None
 
+    def _details_stale(self, serial: str) -> bool:
+        """Return whether a device's details are old enough to be fetched again on demand."""
+        fetched_at = self.details.fetched_at.get(serial)
+        return (
+            fetched_at is None or time.monotonic() - fetched_at >= DETAILS_FRESH_SECONDS
+        )
+
     async def _async_demand(self, serial: str | None) -> bool:
         """Run one on-demand poll; return whether its data is fresh."""
         if self.data is not None and self._answered_recently(time.monotonic()):
-            self.served, self.refusal = True, None
+            # The answer just fetched; the checks run again on it (the internet sensors move).
+            self._serve(self.data, None)
+            self.async_update_listeners()
             return True
-        if serial is not None and self.data is not None:
+        if serial is not None and self.data is not None and self._details_stale(serial):
             self._wanted_details.add(serial)
         self._on_demand = True
         await self.async_refresh()

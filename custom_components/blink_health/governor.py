@@ -18,10 +18,13 @@ from enum import StrEnum
 # matrix: 288 homescreens, 6 token renewals, 23-28 details). Extra requests may add at most
 # that much again in a day...
 EXTRA_PER_DAY = 300
-# ...and at most the pace at which a power-cycled device is verified (one poll per 15 s).
-EXTRA_PER_MINUTE = 4
+# ...and at most six a minute: a power-cycled device verified every 15 s, and a person's
+# "check again" beside it.
+EXTRA_PER_MINUTE = 6
 # Requests that arrive within this long of Blink's last answer are served that answer.
 COALESCE_SECONDS = 15.0
+# A device's details asked for on demand are fetched again only when older than this.
+DETAILS_FRESH_SECONDS = 300.0
 MINUTE = 60.0
 DAY = 86400.0
 # The coordinator schedules polls with up to a second of jitter.
