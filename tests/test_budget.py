@@ -98,6 +98,16 @@ async def _every_second(
         await hass.async_block_till_done(wait_background_tasks=True)
 
 
+async def _stop_automation(hass: HomeAssistant) -> None:
+    """Turn the automation off: its time trigger must not outlive the test."""
+    await hass.services.async_call(
+        "automation",
+        "turn_off",
+        {"entity_id": "all"},
+        blocking=True,
+    )
+
+
 async def _diagnose_every_second(
     hass: HomeAssistant, entry: ConfigEntry, serial: str
 ) -> None:
@@ -177,6 +187,7 @@ async def test_diagnose_every_second_for_an_hour(
         await _every_second(hass, freezer, 60)
         per_minute.append(sim.requests.total() - before)
     hour = sim.requests.total()
+    await _stop_automation(hass)
     report(
         "an automation calling diagnose every second for an hour, Blink healthy",
         healthy_hour=healthy,
@@ -212,6 +223,7 @@ async def test_diagnose_every_second_while_blink_returns_503(
         if sim.requests[HOMESCREEN] > seen:
             moments.extend([elapsed] * (sim.requests[HOMESCREEN] - seen))
             seen = sim.requests[HOMESCREEN]
+    await _stop_automation(hass)
     gaps = [
         later - earlier for earlier, later in zip(moments, moments[1:], strict=False)
     ]
