@@ -10,6 +10,7 @@ from custom_components.blink_health.governor import (
     Hold,
     Refusal,
     RequestGovernor,
+    hourly_ceiling,
 )
 
 INTERVAL = 300.0
@@ -90,3 +91,9 @@ def test_answers_are_fresh_for_a_moment() -> None:
     governor.answered(100.0)
     assert governor.answered_within(100.0 + COALESCE_SECONDS - 1)
     assert not governor.answered_within(100.0 + COALESCE_SECONDS)
+
+
+def test_hourly_ceiling() -> None:
+    """An hour's bound: the schedule at its interval with details, a renewal, the extra budget."""
+    assert hourly_ceiling(300, 2) == 12 * 3 + 1 + EXTRA_PER_DAY
+    assert hourly_ceiling(60, 0) == 60 + 1 + EXTRA_PER_DAY

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 from enum import StrEnum
+import math
 
 # A healthy day at the default 5-minute interval costs about 320 requests (README, fault
 # matrix: 288 homescreens, 6 token renewals, 23-28 details). Extra requests may add at most
@@ -26,7 +27,10 @@ COALESCE_SECONDS = 15.0
 # A device's details asked for on demand are fetched again only when older than this.
 DETAILS_FRESH_SECONDS = 300.0
 MINUTE = 60.0
+HOUR = 3600.0
 DAY = 86400.0
+# Blink's access tokens live 4 hours; a renewal rides along with a poll at most once an hour.
+RENEWALS_PER_HOUR = 1
 # The coordinator schedules polls with up to a second of jitter.
 SCHEDULE_SLACK = 2.0
 
@@ -144,3 +148,17 @@ class RequestGovernor:
         """Forget extra requests older than a day."""
         while self._extra and self._extra[0] <= now - DAY:
             self._extra.popleft()
+
+
+def hourly_ceiling(interval: float, details_per_poll: int) -> int:
+    """Return the most requests one hour can hold, whatever a user does (the bench's bound).
+
+    The schedule's polls at `interval` (each with at most `details_per_poll` details and a
+    token renewal now and then), and the extra budget: six a minute, at most a day's worth.
+    """
+    polls = math.ceil(HOUR / interval)
+    return (
+        polls * (1 + details_per_poll)
+        + RENEWALS_PER_HOUR
+        + min(EXTRA_PER_MINUTE * round(HOUR / MINUTE), EXTRA_PER_DAY)
+    )
