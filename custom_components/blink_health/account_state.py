@@ -38,6 +38,8 @@ class AccountState:
     health: AccountHealth | None = None
     homescreen: dict[str, Any] | None = None
     latency_ms: float | None = None
+    # Why the last poll failed, for the log line of a try the backoff holds back.
+    last_error: str = ""
     recent_latencies: deque[float | None] = field(
         default_factory=lambda: deque(maxlen=LATENCY_SAMPLES)
     )

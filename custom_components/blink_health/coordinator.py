@@ -212,6 +212,7 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
             raise self._failed("rate_limited", retry_after=wait) from err
         except CloudUnavailable as err:
             wait = self._record_failure()
+            self.account.last_error = str(err)
             raise self._failed(
                 "cloud_unavailable", retry_after=wait, error=str(err)
             ) from err
@@ -297,7 +298,7 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
             return self._failed(
                 "cloud_unavailable",
                 retry_after=refusal.wait,
-                error=str(self.last_exception or "backoff"),
+                error=self.account.last_error or "backoff",
             )
         return self._failed("request_budget", retry_after=refusal.wait)
 
@@ -330,6 +331,7 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
             raise self._failed("rate_limited", retry_after=wait) from err
         except CloudUnavailable as err:
             wait = self._record_failure()
+            self.account.last_error = str(err)
             raise self._failed(
                 "cloud_unavailable", retry_after=wait, error=str(err)
             ) from err
