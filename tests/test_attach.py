@@ -923,7 +923,9 @@ async def test_check_again_fetches_through_core(
     sim.world.patch_device(FRONT_YARD, {"status": "online"})
     sim.add_fault(HOMESCREEN, status=429, retry_after=120, count=1)
     assert (await diagnose())["fresh"] is False
-    assert (await diagnose())["fresh"] is False
+    refused = await diagnose()
+    assert refused["fresh"] is False
+    assert refused["fresh_data_at"] is not None
     assert sim.requests[HOMESCREEN] == 2
     assert _requests_of_blink_health(attached) == 2
     freezer.tick(121)

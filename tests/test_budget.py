@@ -66,6 +66,8 @@ BLUEPRINT = (
 )
 HOUR = 3600
 NEXT_TRY = re.compile(r"Next try in (\d+) seconds")
+# An hour moved one second at a time takes a minute or two of real time (more under coverage).
+HOUR_LONG = pytest.mark.timeout(900)
 
 
 def _entity_states(hass: HomeAssistant, entry: ConfigEntry) -> dict[str, str]:
@@ -171,6 +173,7 @@ async def test_diagnose_calls_together_are_one_poll(
     assert sim.requests[HOMESCREEN] == 1
 
 
+@HOUR_LONG
 async def test_diagnose_every_second_for_an_hour(
     hass: HomeAssistant,
     sim: SimServer,
@@ -202,6 +205,7 @@ async def test_diagnose_every_second_for_an_hour(
     assert hour > healthy
 
 
+@HOUR_LONG
 async def test_diagnose_every_second_while_blink_returns_503(
     hass: HomeAssistant,
     sim: SimServer,
@@ -305,6 +309,7 @@ async def test_one_failed_poll_keeps_every_value(
     assert not _unreachable_issue(hass)
 
 
+@HOUR_LONG
 async def test_blink_down_from_startup_for_an_hour(
     hass: HomeAssistant,
     sim: SimServer,
@@ -477,6 +482,7 @@ async def _advance(
                 await asyncio.wait(pending)
 
 
+@HOUR_LONG
 @pytest.mark.parametrize("sim_scenario", [str(TWENTY_MINIS)])
 async def test_twenty_devices_offline_with_the_restart_blueprint(
     hass: HomeAssistant,

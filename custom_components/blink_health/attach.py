@@ -39,6 +39,7 @@ from .cloud import (
 )
 from .const import CONF_CORE_ENTRY_ID, CORE_DOMAIN, DEFAULT_SCAN_INTERVAL, DOMAIN
 from .coordinator import BlinkHealthCoordinator
+from .governor import Hold, Refusal
 from .health import AccountHealth, CameraHealth
 
 ISSUE_CORE_INTERNALS = "core_internals_changed"
@@ -145,8 +146,10 @@ class CoreBlinkSource:
         self.live = 0
         # A feature asked for live polls at its own pace (a power-cycled device verified).
         self.live_polls = False
-        # Whether the last poll was answered without a live request although one was wanted.
+        # Whether the last poll was answered without a live request although one was wanted,
+        # and why (the governor's refusal).
         self.served = False
+        self.refusal: Refusal | None = None
         # The last homescreen fetched here, and core's homescreen object at that moment:
         # newer than core's until core refreshes (then core's object changes).
         self._fresh: tuple[dict[str, Any], dict[str, Any]] | None = None
@@ -183,9 +186,9 @@ class CoreBlinkSource:
         governor = self.governor
         if self._fresh is not None and governor.answered_within(now):
             return checked_homescreen(newest), None  # asked together: one request
-        if governor.check(now) is not None:
+        if (refusal := governor.check(now)) is not None:
             # Refused (Blink's pause, the budget): the newest homescreen seen stands in.
-            self.served = True
+            self.served, self.refusal = True, refusal
             return checked_homescreen(newest), None
         self.request_log.count_request()
         governor.sent(now, 1, reserved=False)
@@ -195,13 +198,13 @@ class CoreBlinkSource:
         except RateLimited as err:
             # Blink asked to slow down: no more requests of ours until it said; core's
             # (no request) data stands in meanwhile.
-            governor.paused(
-                now,
+            pause = (
                 err.retry_after
                 if err.retry_after is not None
-                else RATE_LIMIT_PAUSE.total_seconds(),
+                else RATE_LIMIT_PAUSE.total_seconds()
             )
-            self.served = True
+            governor.paused(now, pause)
+            self.served, self.refusal = True, Refusal(Hold.PAUSED, pause)
             return checked_homescreen(newest), None
         latency_ms = (time.perf_counter() - started) * 1000
         governor.answered(time.monotonic())
@@ -338,7 +341,10 @@ class AttachedCoordinator(BlinkHealthCoordinator):
             fresh = await super().async_request_fresh_data(serial)
         finally:
             self.cloud.live -= 1
-        return fresh and not self.cloud.served
+        if self.cloud.served:
+            self.refusal = self.cloud.refusal
+            return False
+        return fresh
 
     def _follow(self, coordinator: DataUpdateCoordinator[Any]) -> None:
         """Listen to core's coordinator (a new one after each core reload)."""

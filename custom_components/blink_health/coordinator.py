@@ -122,7 +122,6 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
         # request running now (joined by callers that arrive meanwhile).
         self._polling: asyncio.Future[AccountHealth] | None = None
         self._demand: asyncio.Future[bool] | None = None
-        self._on_demand = False
         self._wanted_details: set[str] = set()
         # Whether the last poll was answered from data already held (no request sent).
         self.served = False
@@ -253,7 +252,6 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
         Admitted by the governor first: what is refused sends nothing, and is answered from
         the data just fetched (a budget refusal) or fails as the pause or backoff says.
         """
-        on_demand, self._on_demand = self._on_demand, False
         wanted, self._wanted_details = self._wanted_details, set()
         self.served = False
         if not self.governs_polls:
@@ -270,8 +268,7 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
                 return self._serve(held, refusal)
             self.refusal = refusal
             raise self._held(refusal)
-        if on_demand:
-            self.refusal = None
+        self.refusal = None
         before = self.cloud.request_log.total
         try:
             health = await self._async_fetch(wanted, answers_demand=not reserved)
@@ -384,7 +381,6 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
             return True
         if serial is not None and self.data is not None and self._details_stale(serial):
             self._wanted_details.add(serial)
-        self._on_demand = True
         await self.async_refresh()
         # Served without a refusal is coalesced (fresh); served after one is not.
         return self.last_update_success and not (self.served and self.refusal)
