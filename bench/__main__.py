@@ -21,6 +21,7 @@ from homeassistant import runner
 
 from .measure import (
     HALL_MINI,
+    HOUR_SECONDS,
     POLLS_PER_DAY,
     CostRun,
     DetectionRun,
@@ -71,7 +72,7 @@ async def async_collect(
     *,
     memory_scenario: str | None = "large",
     detection: bool = True,
-    worst_hour: bool = True,
+    worst_seconds: float | None = HOUR_SECONDS,
 ) -> Results:
     """Run every measurement and return the raw figures."""
     results = Results(runs=runs, polls=polls)
@@ -106,9 +107,9 @@ async def async_collect(
         ]
         _say("power cycle: demo / Hall Mini")
         results.power_cycle = [await async_measure_power_cycle() for _ in range(runs)]
-    if worst_hour:
+    if worst_seconds:
         _say("worst hour: demo / every door to a request, as often as it opens")
-        results.worst_hour = await async_measure_worst_hour("demo")
+        results.worst_hour = await async_measure_worst_hour("demo", worst_seconds)
     return results
 
 

@@ -387,11 +387,14 @@ WORST_DIAGNOSE_EVERY = 2.0
 WORST_SAVE_EVERY = 300.0
 
 
-async def async_measure_worst_hour(scenario: str = "demo") -> WorstHourRun:
+async def async_measure_worst_hour(
+    scenario: str = "demo", seconds: float = HOUR_SECONDS
+) -> WorstHourRun:
     """Poll at the options' minimum, diagnose a device every 2 s, save the options every 5 min.
 
     Every door to a Blink request a user has: the polling interval, the diagnose action (each
-    device in turn, so each brings its details), and reloads. Counted by the simulator.
+    device in turn, so each brings its details), and reloads. Counted by the simulator over
+    `seconds` (an hour; the smoke test runs a few minutes).
     """
     async with rig(scenario) as rig_:
         hass = rig_.hass
@@ -408,7 +411,7 @@ async def async_measure_worst_hour(scenario: str = "demo") -> WorstHourRun:
         minutes: list[int] = []
         elapsed = 0.0
         minute_start = 0
-        while elapsed < HOUR_SECONDS:
+        while elapsed < seconds:
             target = devices[int(elapsed / WORST_DIAGNOSE_EVERY) % len(devices)]
             # A device that left the account is refused without a request.
             with contextlib.suppress(HomeAssistantError):
