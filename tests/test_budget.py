@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 import re
 import shutil
+import time
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -579,3 +580,33 @@ async def test_damaged_stored_sign_in(
         # What is stored now is sound: a restart needs no renewal of its own.
         assert isinstance(entry.data["expiration_date"], (int, float))
         assert isinstance(entry.data["token"], str)
+
+
+async def test_spent_budget_serves_the_last_data_and_polling_goes_on(
+    hass: HomeAssistant,
+    sim: SimServer,
+    init_integration: ConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """With the day's extra requests spent, diagnose is served; the scheduled poll still runs."""
+    coordinator = init_integration.runtime_data.coordinator
+    freezer.tick(timedelta(seconds=60))
+    # A day of on-demand requests already sent (as test_diagnose_every_second_… would).
+    coordinator.governor.sent(time.monotonic(), EXTRA_PER_DAY, reserved=False)
+    sim.requests.reset()
+    response = await hass.services.async_call(
+        DOMAIN,
+        "diagnose",
+        {"device_id": device_id(hass, FRONT_YARD)},
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    assert response["fresh"] is False
+    assert response["fresh_data_at"] is not None
+    assert sim.requests.total() == 0
+    assert hass.states.get("binary_sensor.front_yard_online").state == STATE_ON
+    # The poll at the options' interval is the reserved share: never refused.
+    await _poll(hass, sim, freezer)
+    assert sim.requests[HOMESCREEN] == 1
+    assert _reachable(hass, sim) == STATE_ON
