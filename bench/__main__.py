@@ -21,17 +21,20 @@ from homeassistant import runner
 
 from .measure import (
     HALL_MINI,
+    HOUR_SECONDS,
     POLLS_PER_DAY,
     CostRun,
     DetectionRun,
     MemoryRun,
     PowerCycleRun,
+    WorstHourRun,
     async_measure_cost,
     async_measure_day,
     async_measure_detection,
     async_measure_idle,
     async_measure_memory,
     async_measure_power_cycle,
+    async_measure_worst_hour,
 )
 from .report import Row, fmt, machine, markdown_table, median, p95, ratio, text_table
 
@@ -54,6 +57,7 @@ class Results:
     memory: dict[str, MemoryRun] = field(default_factory=dict)
     detection: dict[str, list[DetectionRun]] = field(default_factory=dict)
     power_cycle: list[PowerCycleRun | None] = field(default_factory=list)
+    worst_hour: WorstHourRun | None = None
 
 
 def _say(message: str) -> None:
@@ -68,6 +72,7 @@ async def async_collect(
     *,
     memory_scenario: str | None = "large",
     detection: bool = True,
+    worst_seconds: float | None = HOUR_SECONDS,
 ) -> Results:
     """Run every measurement and return the raw figures."""
     results = Results(runs=runs, polls=polls)
@@ -102,6 +107,9 @@ async def async_collect(
         ]
         _say("power cycle: demo / Hall Mini")
         results.power_cycle = [await async_measure_power_cycle() for _ in range(runs)]
+    if worst_seconds:
+        _say("worst hour: demo / every door to a request, as often as it opens")
+        results.worst_hour = await async_measure_worst_hour("demo", worst_seconds)
     return results
 
 
@@ -195,6 +203,17 @@ def build_rows(results: Results) -> list[Row]:
             0,
         )
     rows.extend(_detection_rows(results))
+    if (worst := results.worst_hour) is not None:
+        rows.append(
+            Row(
+                "Most Blink requests user actions can cause in one hour "
+                f"({worst.actions}); most in a minute",
+                worst.scenario,
+                f"{worst.requests}; {worst.most_in_a_minute} (ceiling {worst.ceiling})",
+                "n/a (core has no budget)",
+                "n/a",
+            )
+        )
     return rows
 
 
@@ -278,6 +297,12 @@ def goals(results: Results) -> list[str]:
         lines.append(
             f"- At least {REQUEST_RATIO_GOAL:.0f}x fewer requests per poll than core on `demo`: "
             f"{'met' if factor >= REQUEST_RATIO_GOAL else 'NOT met'} ({factor:.0f}x)."
+        )
+    if (worst := results.worst_hour) is not None:
+        lines.append(
+            f"- The worst hour of user actions within the request budget "
+            f"(governor.hourly_ceiling): {'met' if worst.requests <= worst.ceiling else 'NOT met'} "
+            f"({worst.requests} of at most {worst.ceiling})."
         )
     if ("large", bh) in results.cost:
         loop_ms = median(_pooled(results.cost["large", bh], "poll_loop_ms"))

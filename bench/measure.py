@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass, field
 import time
 import tracemalloc
@@ -10,6 +11,7 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, State
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import (
     device_registry as dr,
     entity_registry as er,
@@ -17,6 +19,9 @@ from homeassistant.helpers import (
 )
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import setup_test_component_platform
+
+from custom_components.blink_health.const import DEFAULT_SCAN_INTERVAL, DETAILS_PER_POLL
+from custom_components.blink_health.governor import hourly_ceiling
 
 from .harness import (
     BLINK_HEALTH,
@@ -40,6 +45,7 @@ HOMESCREEN = "GET /api/v3/accounts/{account_id}/homescreen"
 STEP_SECONDS = 5.0
 # Polls per day at the default 300 s interval of both integrations.
 POLLS_PER_DAY = 288
+HOUR_SECONDS = 3600.0
 # Attributes that change on their own (the camera platform rotates its access token).
 VOLATILE_ATTRIBUTES = frozenset({"access_token", "entity_picture"})
 
@@ -358,3 +364,88 @@ async def _async_map_plug(
     result = await options.async_configure(result["flow_id"], {field_name: plug})
     await hass.async_block_till_done(wait_background_tasks=True)
     return str(result.get("type")) == "create_entry"
+
+
+@dataclass(slots=True)
+class WorstHourRun:
+    """The most requests a sequence of user actions made Blink Health send in one hour."""
+
+    scenario: str
+    actions: str
+    requests: int
+    most_in_a_minute: int
+    ceiling: int
+
+
+# What the worst hour does: the polling (no user option: Blink Health's 5 minutes), every
+# on-demand door as often as Home Assistant lets a user knock (diagnose on each device in
+# turn, options saves).
+WORST_INTERVAL = DEFAULT_SCAN_INTERVAL.total_seconds()
+WORST_DIAGNOSE_EVERY = 2.0
+WORST_SAVE_EVERY = 300.0
+
+
+async def async_measure_worst_hour(
+    scenario: str = "demo", seconds: float = HOUR_SECONDS
+) -> WorstHourRun:
+    """Poll as Blink Health does, diagnose a device every 2 s, save the options every 5 min.
+
+    Every door to a Blink request a user has: the polling interval, the diagnose action (each
+    device in turn, so each brings its details), and reloads. Counted by the simulator over
+    `seconds` (an hour; the smoke test runs a few minutes).
+    """
+    async with rig(scenario) as rig_:
+        hass = rig_.hass
+        entry = await async_add_entry(rig_, BLINK_HEALTH)
+        devices = [
+            device.id
+            for device in dr.async_entries_for_config_entry(
+                dr.async_get(hass), entry.entry_id
+            )
+            if (BLINK_HEALTH.domain, str(entry.unique_id)) not in device.identifiers
+        ]
+        rig_.sim.reset_requests()
+        minutes: list[int] = []
+        elapsed = 0.0
+        minute_start = 0
+        while elapsed < seconds:
+            target = devices[int(elapsed / WORST_DIAGNOSE_EVERY) % len(devices)]
+            # A device that left the account is refused without a request.
+            with contextlib.suppress(HomeAssistantError):
+                await hass.services.async_call(
+                    BLINK_HEALTH.domain,
+                    "diagnose",
+                    {"device_id": target},
+                    blocking=True,
+                    return_response=True,
+                )
+            if elapsed % WORST_SAVE_EVERY == 0:
+                await _async_save_options(hass, entry.entry_id)
+            await rig_.advance(WORST_DIAGNOSE_EVERY)
+            elapsed += WORST_DIAGNOSE_EVERY
+            if elapsed % 60 == 0:
+                sent = rig_.sim.requests()
+                minutes.append(sent - minute_start)
+                minute_start = sent
+        return WorstHourRun(
+            scenario=scenario,
+            actions=(
+                f"polling every {WORST_INTERVAL:.0f} s, diagnose every "
+                f"{WORST_DIAGNOSE_EVERY:.0f} s, options saved every "
+                f"{WORST_SAVE_EVERY / 60:.0f} min"
+            ),
+            requests=rig_.sim.requests(),
+            most_in_a_minute=max(minutes),
+            ceiling=hourly_ceiling(WORST_INTERVAL, DETAILS_PER_POLL),
+        )
+
+
+async def _async_save_options(hass: HomeAssistant, entry_id: str) -> None:
+    """Save the options' settings page as it is (the entry reloads)."""
+    options = hass.config_entries.options
+    result = await options.async_init(entry_id)
+    result = await options.async_configure(
+        result["flow_id"], {"next_step_id": "settings"}
+    )
+    await options.async_configure(result["flow_id"], {})
+    await hass.async_block_till_done(wait_background_tasks=True)

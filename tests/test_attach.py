@@ -57,6 +57,7 @@ from custom_components.blink_health.const import (
 )
 from custom_components.blink_health.coordinator import BlinkHealthCoordinator
 from custom_components.blink_health.devices import device_for
+from custom_components.blink_health.governor import COALESCE_SECONDS
 
 from .conftest import async_poll
 from .core_blink import (
@@ -950,11 +951,19 @@ async def test_check_again_fetches_through_core(
     await _update_entity(hass, freezer, FRONT_YARD_ONLINE)
     assert _state(hass, FRONT_YARD_ONLINE) == STATE_OFF
 
-    # Blink says slow down: core's data stands in and nothing is sent until Retry-After ends.
+    # A diagnose moments later is served the answer just fetched (issue 17: one request).
+    assert (await diagnose())["fresh"] is True
+    assert sim.requests[HOMESCREEN] == 1
+    freezer.tick(COALESCE_SECONDS)
+
+    # Blink says slow down: core's data stands in (not fresh) and nothing is sent until
+    # Retry-After ends.
     sim.world.patch_device(FRONT_YARD, {"status": "online"})
     sim.add_fault(HOMESCREEN, status=429, retry_after=120, count=1)
-    assert (await diagnose())["fresh"] is True
-    assert (await diagnose())["fresh"] is True
+    assert (await diagnose())["fresh"] is False
+    refused = await diagnose()
+    assert refused["fresh"] is False
+    assert refused["fresh_data_at"] is not None
     assert sim.requests[HOMESCREEN] == 2
     assert _requests_of_blink_health(attached) == 2
     freezer.tick(121)

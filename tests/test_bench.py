@@ -12,8 +12,9 @@ from bench.report import markdown_table, text_table
 @pytest.mark.usefixtures("socket_enabled")
 async def test_bench_measures_both_integrations_on_minimal() -> None:
     """Every measurement runs on `minimal` and yields counts and timings of the right kinds."""
+    # The worst hour for five minutes: the same actions, a twelfth of the time.
     results = await async_collect(
-        ["minimal"], runs=1, polls=2, memory_scenario="minimal"
+        ["minimal"], runs=1, polls=2, memory_scenario="minimal", worst_seconds=300
     )
 
     for domain in ("blink_health", "blink"):
@@ -28,12 +29,18 @@ async def test_bench_measures_both_integrations_on_minimal() -> None:
     assert isinstance(results.day["minimal"], int)
     assert set(results.detection) == {"blink_health", "blink"}
     assert len(results.power_cycle) == 1
+    worst = results.worst_hour
+    assert worst is not None
+    assert isinstance(worst.requests, int) and worst.requests > 0
+    assert isinstance(worst.ceiling, int) and worst.ceiling > 0
 
     rows = build_rows(results)
     measures = {row.measure for row in rows}
     assert "Blink requests per steady-state poll (median)" in measures
     assert "Event-loop CPU per poll, median (ms)" in measures
     assert any(row.measure.startswith("`power_cycle`") for row in rows)
+    assert any(row.measure.startswith("Most Blink requests") for row in rows)
+    assert any("request budget" in line for line in goals(results))
     assert markdown_table(rows).count("\n") == len(rows) + 1
     assert text_table(rows).count("\n") == len(rows)
     assert goals(results)[0].startswith("- 1 request per steady-state poll")

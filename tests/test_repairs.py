@@ -15,6 +15,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from blinksim.server import SimServer
 from custom_components.blink_health.const import DOMAIN
+from custom_components.blink_health.governor import COALESCE_SECONDS
 
 from .conftest import async_poll
 from .power_helpers import HALL_MINI, HALL_PLUG, async_map_plugs, async_setup_plugs
@@ -61,6 +62,7 @@ async def test_weak_wifi_check_again(
     sim: SimServer,
     init_integration: ConfigEntry,
     repairs: ClientSessionGenerator,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
     """Guidance, "check again" with the new bars while weak, done once the bars are back."""
     issue_id = f"weak_wifi_{BACK_YARD}"
@@ -76,6 +78,7 @@ async def test_weak_wifi_check_again(
     assert result["step_id"] == "still"
     assert result["description_placeholders"]["value"] == "2"
     sim.world.patch_device(BACK_YARD, {"wifi": 4})
+    freezer.tick(COALESCE_SECONDS)  # past the answer just fetched (issue 17)
     result = await _choose(client, flow_id, "check_again")
     assert result["type"] == "create_entry"
     assert _issue(hass, issue_id) is None
@@ -163,6 +166,7 @@ async def test_offline_restarted_by_hand(
     assert result["step_id"] == "still_offline"
     assert result["description_placeholders"]["status"] == "offline"
     sim.world.patch_device(HALL_MINI, {"status": "online"})
+    freezer.tick(COALESCE_SECONDS)  # past the answer just fetched (issue 17)
     result = await _choose(client, flow_id, "restarted")
     assert result["type"] == "create_entry"
     assert _issue(hass, issue_id) is None
@@ -233,6 +237,7 @@ async def test_troubleshooter_every_step(
     sim: SimServer,
     init_integration: ConfigEntry,
     repairs: ClientSessionGenerator,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
     """First to last step for a battery camera: manual steps ask, checks show figures."""
     issue_id = await _open_troubleshooter(hass, init_integration, FRONT_YARD)
@@ -247,15 +252,18 @@ async def test_troubleshooter_every_step(
             assert result["menu_options"] == ["unplugged", "solved", "next"]
             assert result["description_placeholders"]["result"] == "✅"
             sim.world.patch_device(FRONT_YARD, {"status": "offline"})
+            freezer.tick(COALESCE_SECONDS)  # past the answer just fetched (issue 17)
             result = await _choose(client, flow_id, "unplugged")
             assert result["step_id"] == "restart"
             assert result["description_placeholders"]["result"] == "❌"
             sim.world.patch_device(FRONT_YARD, {"status": "online"})
+            freezer.tick(COALESCE_SECONDS)  # past the answer just fetched (issue 17)
             result = await _choose(client, flow_id, "unplugged")
             assert result["description_placeholders"]["result"] == "✅"
         if result["step_id"] == "signal":
             assert result["description_placeholders"]["result"] == "✅"
             sim.world.patch_device(FRONT_YARD, {"wifi": 1})
+            freezer.tick(COALESCE_SECONDS)  # past the answer just fetched (issue 17)
             result = await _choose(client, flow_id, "recheck")
             assert result["step_id"] == "signal"
             assert result["description_placeholders"]["result"] == "❌"

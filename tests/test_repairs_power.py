@@ -16,6 +16,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from blinksim.server import SimServer
 from custom_components.blink_health.const import DOMAIN
+from custom_components.blink_health.governor import COALESCE_SECONDS
 
 from .conftest import async_poll
 from .power_helpers import (
@@ -135,6 +136,7 @@ async def test_offline_power_cycle_device_stays_offline(
     assert hass.states.get(HALL_PLUG).state == STATE_ON
     # Fixed by hand after all: "check again" from the explanation finishes the flow.
     sim.world.patch_device(HALL_MINI, {"status": "online"})
+    freezer.tick(COALESCE_SECONDS)  # past the answer just fetched (issue 17)
     result = await _choose(client, flow_id, "restarted")
     assert result["type"] == "create_entry"
     assert _issue(hass, OFFLINE_ISSUE) is None
@@ -229,6 +231,7 @@ async def test_troubleshooter_device_gone(
     sim: SimServer,
     init_integration: ConfigEntry,
     repairs: ClientSessionGenerator,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
     """A camera removed from the account mid-way ends the troubleshooter with a reason."""
     serial = "G8T20000000001"
@@ -240,6 +243,7 @@ async def test_troubleshooter_device_gone(
     result = await _choose(client, flow_id, "next")
     assert result["step_id"] == "restart"
     sim.world.remove_device(serial)
+    freezer.tick(COALESCE_SECONDS)  # past the answer just fetched (issue 17)
     result = await _choose(client, flow_id, "unplugged")
     assert result["type"] == "abort"
     assert result["reason"] == "device_gone"

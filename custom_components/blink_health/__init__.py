@@ -7,12 +7,14 @@ from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
+from .account_state import async_account_state, async_forget_account_state
 from .attach import AttachedCoordinator, CoreBlinkSource, async_delete_attach_issues
 from .cloud import BlinkCloud, async_create_session
 from .const import (
     CONF_CORE_ENTRY_ID,
     CONF_MODE,
     CONF_SCAN_INTERVAL,
+    DEFAULT_SCAN_INTERVAL,
     DOMAIN,
     LOGGER,
     MODE_ATTACH,
@@ -62,14 +64,19 @@ async def async_migrate_entry(
 def _build_coordinator(
     hass: HomeAssistant, entry: BlinkHealthConfigEntry
 ) -> BlinkHealthCoordinator:
-    """Return the coordinator of the entry's mode: core Blink's data, or a sign-in of its own."""
+    """Return the coordinator of the entry's mode: core Blink's data, or a sign-in of its own.
+
+    Both sit on the account's kept state: its request governor, request count and details.
+    """
     if entry.data.get(CONF_MODE) == MODE_ATTACH:
         # No sign-in and no polling of its own: read the core Blink entry's (attach.py).
-        source = CoreBlinkSource(hass, entry.data[CONF_CORE_ENTRY_ID])
-        return AttachedCoordinator(hass, entry, source)
+        state = async_account_state(hass, entry, None)
+        source = CoreBlinkSource(hass, entry.data[CONF_CORE_ENTRY_ID], state)
+        return AttachedCoordinator(hass, entry, source, state)
     # An entry switched from attach mode to its own sign-in: its attach issues are moot.
     async_delete_attach_issues(hass, entry.entry_id)
-    session, request_log = async_create_session(hass)
+    state = async_account_state(hass, entry, DEFAULT_SCAN_INTERVAL.total_seconds())
+    session, request_log = async_create_session(hass, request_log=state.request_log)
     coordinator: BlinkHealthCoordinator | None = None
 
     def _tokens_refreshed() -> None:
@@ -78,7 +85,7 @@ def _build_coordinator(
             coordinator.save_tokens()
 
     cloud = BlinkCloud(session, request_log, entry.data, on_tokens=_tokens_refreshed)
-    coordinator = BlinkHealthCoordinator(hass, entry, cloud)
+    coordinator = BlinkHealthCoordinator(hass, entry, cloud, state)
     return coordinator
 
 
@@ -143,6 +150,7 @@ async def async_remove_entry(
 ) -> None:
     """Delete every repair issue of a removed entry, ignored ones included, and its stored data."""
     async_remove_issues(hass, entry)
+    async_forget_account_state(hass, entry)
     # After the issues: a plug that cannot be confirmed on keeps its issue and its record.
     await async_remove_power(hass, entry)
     await async_remove_store(hass, entry, READD_STORE)

@@ -28,10 +28,10 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 import probatio
 
+from .account_state import AccountState
 from .cloud import (
     CloudError,
     RateLimited,
-    RequestLog,
     async_request_homescreen,
     blink_camera_details,
     blink_problem,
@@ -39,6 +39,7 @@ from .cloud import (
 )
 from .const import CONF_CORE_ENTRY_ID, CORE_DOMAIN, DEFAULT_SCAN_INTERVAL, DOMAIN
 from .coordinator import BlinkHealthCoordinator
+from .governor import Hold, Refusal
 from .health import AccountHealth, CameraHealth
 
 ISSUE_CORE_INTERNALS = "core_internals_changed"
@@ -130,21 +131,27 @@ class CoreBlinkSource:
     """A BlinkSource over the core entry's blinkpy objects: no requests of its own.
 
     Only while fresh data is asked for (`live`: a power-cycled device being verified, a
-    "check again") does it fetch the homescreen, through core's blinkpy object; those
-    requests are counted in `request_log`.
+    "check again") does it fetch the homescreen, through core's blinkpy object, and only as
+    the account's request governor admits; those requests are counted in `request_log`.
+    What the governor refuses is answered with the newest homescreen seen (no request).
     """
 
-    def __init__(self, hass: HomeAssistant, core_entry_id: str) -> None:
-        """Read the core entry with this id."""
+    def __init__(
+        self, hass: HomeAssistant, core_entry_id: str, state: AccountState
+    ) -> None:
+        """Read the core entry with this id; request through the account's governor."""
         self.hass = hass
         self.core_entry_id = core_entry_id
-        self.request_log = RequestLog()
+        self.governor = state.governor
+        self.request_log = state.request_log
         # Callers asking for fresh data; while > 0 every poll fetches a homescreen.
         self.live = 0
         # A feature asked for live polls at its own pace (a power-cycled device verified).
         self.live_polls = False
-        # Blink's Retry-After (monotonic seconds): no request of ours before it.
-        self.not_before = 0.0
+        # Whether the last poll was answered without a live request although one was wanted,
+        # and why (the governor's refusal).
+        self.served = False
+        self.refusal: Refusal | None = None
         # The last homescreen fetched here, and core's homescreen object at that moment:
         # newer than core's until core refreshes (then core's object changes).
         self._fresh: tuple[dict[str, Any], dict[str, Any]] | None = None
@@ -176,22 +183,35 @@ class CoreBlinkSource:
         if self._fresh is not None and self._fresh[0] is not view.homescreen:
             self._fresh = None  # core refreshed since: its homescreen is the newest
         newest = self._fresh[1] if self._fresh is not None else view.homescreen
-        if not (self.live or self.live_polls) or time.monotonic() < self.not_before:
+        self.served = False
+        if not (self.live or self.live_polls):
+            return self._checked(newest), None
+        now = time.monotonic()
+        governor = self.governor
+        if self._fresh is not None and governor.answered_within(now):
+            return self._checked(newest), None  # asked together: one request
+        if (refusal := governor.check(now)) is not None:
+            # Refused (Blink's pause, the budget): the newest homescreen seen stands in.
+            self.served, self.refusal = True, refusal
             return self._checked(newest), None
         self.request_log.count_request()
+        governor.sent(now, 1, reserved=False)
         started = time.perf_counter()
         try:
             body = self._checked(await async_request_homescreen(view.blink))
         except RateLimited as err:
             # Blink asked to slow down: no more requests of ours until it said; core's
             # (no request) data stands in meanwhile.
-            self.not_before = time.monotonic() + (
+            pause = (
                 err.retry_after
                 if err.retry_after is not None
                 else RATE_LIMIT_PAUSE.total_seconds()
             )
+            governor.paused(now, pause)
+            self.served, self.refusal = True, Refusal(Hold.PAUSED, pause)
             return self._checked(newest), None
         latency_ms = (time.perf_counter() - started) * 1000
+        governor.answered(time.monotonic())
         self._fresh = (view.homescreen, body)
         return body, latency_ms
 
@@ -209,15 +229,18 @@ class AttachedCoordinator(BlinkHealthCoordinator):
     """The coordinator in attach mode: no schedule of its own, it refreshes after core's."""
 
     cloud: CoreBlinkSource
+    # Its polls cost nothing; the source admits its own live requests (CoreBlinkSource).
+    governs_polls = False
 
     def __init__(
         self,
         hass: HomeAssistant,
         entry: ConfigEntry[Any],
         source: CoreBlinkSource,
+        state: AccountState,
     ) -> None:
         """Set up the coordinator; core's refreshes drive it (update_interval None)."""
-        super().__init__(hass, entry, source)
+        super().__init__(hass, entry, source, state)
         # The schedule while no device is being verified: none while core's data is good.
         self.idle_interval: timedelta | None = None
         self.update_interval = None
@@ -331,9 +354,13 @@ class AttachedCoordinator(BlinkHealthCoordinator):
         """Poll now on fresh data ("check again"): one homescreen through core's object."""
         self.cloud.live += 1
         try:
-            return await super().async_request_fresh_data(serial)
+            fresh = await super().async_request_fresh_data(serial)
         finally:
             self.cloud.live -= 1
+        if self.cloud.served:
+            self.refusal = self.cloud.refusal
+            return False
+        return fresh
 
     def _follow(self, coordinator: DataUpdateCoordinator[Any]) -> None:
         """Listen to core's coordinator (a new one after each core reload)."""

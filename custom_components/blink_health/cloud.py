@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+import math
 import os
 import time
 from typing import Any, Protocol, TypeGuard, cast
@@ -55,6 +56,23 @@ AUTHORIZE_PATH = "/oauth/v2/authorize"
 SIGNIN_PATH = "/oauth/v2/signin"
 TOKEN_PATH = "/oauth/token"
 CLIENT_BLOCKED_STATUSES = frozenset({403, 406})
+# What each stored sign-in value must be. Anything else (a hand-edited or damaged entry:
+# `expiration_date` as text, a token that is not a string) is dropped, so blinkpy renews or
+# signs in again, or the user is asked to (reauth), instead of a TypeError at every retry.
+LOGIN_TYPES: dict[str, tuple[type, ...]] = {
+    "account_id": (int,),
+    "client_id": (int, str),
+    "expiration_date": (int, float),
+    "expires_in": (int, float),
+    CONF_HARDWARE_ID: (str,),
+    "host": (str,),
+    "password": (str,),
+    "refresh_token": (str,),
+    "region_id": (str,),
+    "token": (str,),
+    "user_id": (int, str),
+    "username": (str,),
+}
 # Keys of the device lists in a homescreen (blink_api.md §5.5).
 HOMESCREEN_DEVICE_LISTS = ("cameras", "doorbells", "owls", "sync_modules")
 # Lists a real homescreen may leave out: published ones of accounts without a doorbell have no
@@ -210,14 +228,18 @@ _redirect_warned = False
 
 
 def async_create_session(
-    hass: HomeAssistant, *, auto_cleanup: bool = True
+    hass: HomeAssistant,
+    *,
+    auto_cleanup: bool = True,
+    request_log: RequestLog | None = None,
 ) -> tuple[ClientSession, RequestLog]:
     """Create an entry's own session: a cookie jar for Blink's OAuth cookies, every request counted.
 
-    With BLINK_HEALTH_CLOUD_URL set, every request goes to that base URL instead (the simulator).
+    `request_log`: the account's own (kept across reloads), else a new one. With
+    BLINK_HEALTH_CLOUD_URL set, every request goes to that base URL instead (the simulator).
     """
     global _redirect_warned  # noqa: PLW0603 - warn once per process, not per entry
-    request_log = RequestLog()
+    request_log = request_log if request_log is not None else RequestLog()
     middlewares: list[Any] = [request_log]
     base_url = os.environ.get(CLOUD_URL_ENV)
     if base_url:
@@ -258,6 +280,23 @@ def checked_homescreen(
         if key not in body and previous is not None and key in previous
     }
     return {**body, **carried} if carried else body
+
+
+def sound_login_data(login_data: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the stored sign-in with every damaged value dropped (None), see LOGIN_TYPES."""
+    return {
+        key: value if _sound(value := login_data.get(key), LOGIN_TYPES[key]) else None
+        for key in LOGIN_KEYS
+    }
+
+
+def _sound(value: object, types: tuple[type, ...]) -> bool:
+    """Return whether a stored value has its type (no bool for a number, no empty text)."""
+    if isinstance(value, bool) or not isinstance(value, types):
+        return False
+    if isinstance(value, str):
+        return bool(value)
+    return not isinstance(value, float) or math.isfinite(value)
 
 
 class BlinkSource(Protocol):
@@ -373,9 +412,10 @@ class BlinkCloud:
         """Prepare blinkpy with saved login data; nothing is sent yet."""
         self.request_log = request_log
         self._blink = Blink(session=session)
-        # blinkpy keeps and mutates the dict it is given; give it a copy of what we store.
+        # blinkpy keeps and mutates the dict it is given; give it a checked copy of what we store.
+        sound = sound_login_data(login_data)
         self._auth = Auth(
-            {key: login_data.get(key) for key in LOGIN_KEYS},
+            {key: sound.get(key) for key in LOGIN_KEYS},
             no_prompt=True,
             session=session,
             callback=on_tokens,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,6 +17,7 @@ from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
+from .account_state import AccountState
 from .cloud import (
     AuthFailed,
     BlinkSource,
@@ -30,21 +31,23 @@ from .const import (
     DETAILS_PER_POLL,
     DOMAIN,
     LOGGER,
-    MAX_BACKOFF,
 )
 from .details import DetailsCache
 from .devices import async_sync_devices, device_signature
+from .governor import DETAILS_FRESH_SECONDS, Hold, Refusal, RequestGovernor
 from .health import AccountHealth, ParseMemo, iter_devices, parse_account
 from .issues import async_sync_issues
 from .playbook import Finding, History, InternetFigures, Thresholds, evaluate
 from .settings import excluded_serials, internet_figures, thresholds_from_options
 
-# Enough latency samples for the "sustained over several polls" rule, whatever the option says.
-LATENCY_SAMPLES = 12
 # The listener context of the account's own entities (device entities use their serial).
 ACCOUNT_CONTEXT = "account"
 
 type PollListener = Callable[[AccountHealth], None]
+
+
+class TransientUpdateFailed(UpdateFailed):
+    """A failed poll counted towards *Blink cloud unreachable*: entities keep their values until then."""
 
 
 @dataclass(slots=True, frozen=True, eq=False)
@@ -60,6 +63,7 @@ class Published:
     """What the listeners were last told: per context, what its entities show."""
 
     success: bool
+    available: bool
     devices: dict[str, object]
     account: tuple[object, ...]
 
@@ -72,11 +76,17 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
     """
 
     config_entry: ConfigEntry[Any]
+    # Every poll of its own sign-in costs requests: the governor admits each one first.
+    governs_polls = True
 
     def __init__(
-        self, hass: HomeAssistant, entry: ConfigEntry[Any], cloud: BlinkSource
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry[Any],
+        cloud: BlinkSource,
+        state: AccountState,
     ) -> None:
-        """Set up the coordinator for one Blink account."""
+        """Set up the coordinator for one Blink account, on the account's kept state."""
         # Not a user option (Home Assistant's rule): users disable polling in the entry's
         # system options and ask for fresh data with homeassistant.update_entity.
         self.base_interval = DEFAULT_SCAN_INTERVAL
@@ -91,13 +101,10 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
             always_update=True,
         )
         self.cloud = cloud
-        self.details = DetailsCache()
+        # Budget, backoff, details and the last answer outlive this object (account_state.py).
+        self.account = state
         self.findings: tuple[Finding, ...] = ()
-        self.consecutive_failures = 0
-        self.latency_ms: float | None = None
         self.offline_since: dict[str, datetime] = {}
-        self.recent_latencies: deque[float | None] = deque(maxlen=LATENCY_SAMPLES)
-        self._not_before = 0.0
         # Claims on devices that must survive while they are missing (a camera being re-added).
         self._kept: Counter[str] = Counter()
         self._pace_requests: list[PaceRequest] = []
@@ -107,11 +114,69 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
         self.missing_polls: dict[str, int] = {}
         # What the device registry was last brought in step with (devices.device_signature).
         self._synced_devices: object = None
-        # The raw homescreen of the last good poll, for diagnostics.
-        self.last_homescreen: dict[str, Any] | None = None
         self._details_lock = asyncio.Lock()
         # What the last poll's parse read, so unchanged camera entries are not read again.
         self._parse_memo = ParseMemo()
+        # The poll running now (joined by any poll asked for meanwhile), and the fresh-data
+        # request running now (joined by callers that arrive meanwhile).
+        self._polling: asyncio.Future[AccountHealth] | None = None
+        self._demand: asyncio.Future[bool] | None = None
+        self._wanted_details: set[str] = set()
+        # Whether the last poll was answered from data already held (no request sent).
+        self.served = False
+        # Why the last request for fresh data was not sent, if it was not.
+        self.refusal: Refusal | None = None
+
+    @property
+    def governor(self) -> RequestGovernor:
+        """Return the account's request governor."""
+        return self.account.governor
+
+    @property
+    def details(self) -> DetailsCache:
+        """Return the account's per-device details."""
+        return self.account.details
+
+    @property
+    def consecutive_failures(self) -> int:
+        """Return how many polls in a row failed (kept across setup retries and reloads)."""
+        return self.governor.consecutive_failures
+
+    @property
+    def latency_ms(self) -> float | None:
+        """Return the round-trip time of Blink's last answer."""
+        return self.account.latency_ms
+
+    @property
+    def recent_latencies(self) -> tuple[float | None, ...]:
+        """Return the latencies of the last polls (None for a failed one)."""
+        return tuple(self.account.recent_latencies)
+
+    @property
+    def last_homescreen(self) -> dict[str, Any] | None:
+        """Return the raw homescreen of the last good poll, for diagnostics."""
+        return self.account.homescreen
+
+    @property
+    def cloud_unreachable(self) -> bool:
+        """Return whether *Blink cloud unreachable* holds (enough failed polls in a row)."""
+        return self.consecutive_failures >= max(
+            self.thresholds.cloud_unreachable_polls, 1
+        )
+
+    @property
+    def data_available(self) -> bool:
+        """Return whether entities show data: the last poll worked, or failed only transiently.
+
+        A failed poll keeps the last values on show until *Blink cloud unreachable* would be
+        raised; a failure that is not Blink's (reauth, attach mode's Blink entry gone) at once.
+        """
+        if self.last_update_success:
+            return True
+        return (
+            isinstance(self.last_exception, TransientUpdateFailed)
+            and not self.cloud_unreachable
+        )
 
     @property
     def thresholds(self) -> Thresholds:
@@ -128,17 +193,26 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
         """Sign in once if the stored tokens cannot be used as they are."""
         if self.cloud.signed_in:
             return
+        # A sign-in is requests too: not during Blink's pause or the backoff after failures.
+        now = time.monotonic()
+        if (refusal := self.governor.check(now)) is not None and (
+            refusal.hold is not Hold.BUDGET
+        ):
+            raise self._held(refusal)
         try:
             await self.cloud.async_sign_in()
         except (AuthFailed, TwoFactorRequired) as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="auth_failed"
             ) from err
+        except RateLimited as err:
+            wait = self._record_failure(err.retry_after)
+            raise self._failed("rate_limited", retry_after=wait) from err
         except CloudUnavailable as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="cloud_unavailable",
-                translation_placeholders={"error": str(err)},
+            wait = self._record_failure()
+            self.account.last_error = str(err)
+            raise self._failed(
+                "cloud_unavailable", retry_after=wait, error=str(err)
             ) from err
         self.save_tokens()
 
@@ -152,11 +226,86 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
 
     @override
     async def _async_update_data(self) -> AccountHealth:
-        """Fetch the homescreen (and due details) and turn them into AccountHealth."""
-        remaining = self._not_before - time.monotonic()
-        if remaining > 0:
-            # Blink asked for a pause (Retry-After): send nothing until it has passed.
-            raise self._failed("rate_limited", retry_after=remaining)
+        """Poll once; a poll asked for while one runs joins it (one request, one answer)."""
+        if self._polling is not None:
+            return await asyncio.shield(self._polling)
+        polling = self._polling = self.hass.loop.create_future()
+        try:
+            health = await self._async_poll()
+        except asyncio.CancelledError:
+            polling.cancel()
+            raise
+        except Exception as err:
+            polling.set_exception(err)
+            polling.exception()  # retrieved: joiners re-raise it, none may be waiting
+            raise
+        else:
+            polling.set_result(health)
+            return health
+        finally:
+            self._polling = None
+
+    async def _async_poll(self) -> AccountHealth:
+        """Fetch the homescreen (and due details) and turn them into AccountHealth.
+
+        Admitted by the governor first: what is refused sends nothing, and is answered from
+        the data just fetched (a budget refusal) or fails as the pause or backoff says.
+        """
+        wanted, self._wanted_details = self._wanted_details, set()
+        self.served = False
+        if not self.governs_polls:
+            return await self._async_fetch(wanted, answers_demand=False)
+        governor = self.governor
+        now = time.monotonic()
+        reserved = governor.is_reserved(now)
+        held = self.data if self.data is not None else self.account.health
+        if not reserved and held is not None and self._answered_recently(now):
+            # Requests that arrive together are one: the answer just fetched is fresh.
+            return self._serve(held, None)
+        if (refusal := governor.check(now)) is not None:
+            if refusal.hold is Hold.BUDGET and held is not None:
+                return self._serve(held, refusal)
+            self.refusal = refusal
+            raise self._held(refusal)
+        self.refusal = None
+        before = self.cloud.request_log.total
+        try:
+            health = await self._async_fetch(wanted, answers_demand=not reserved)
+        finally:
+            governor.sent(now, self.cloud.request_log.total - before, reserved=reserved)
+        return health
+
+    def _answered_recently(self, now: float) -> bool:
+        """Return whether Blink's last answer is fresh enough to serve a request arriving now."""
+        return self.last_update_success and self.governor.answered_within(now)
+
+    def _serve(self, health: AccountHealth, refusal: Refusal | None) -> AccountHealth:
+        """Answer a poll from data already held (no request), with the findings up to date."""
+        self.served = True
+        self.refusal = refusal
+        self._evaluate(health)
+        return health
+
+    def _held(self, refusal: Refusal) -> UpdateFailed:
+        """Return the error of a poll not sent: Blink's pause, the backoff, or the budget."""
+        if refusal.hold is Hold.PAUSED:
+            return self._failed("rate_limited", retry_after=refusal.wait)
+        if refusal.hold is Hold.BACKOFF:
+            return self._failed(
+                "cloud_unavailable",
+                retry_after=refusal.wait,
+                error=self.account.last_error or "backoff",
+            )
+        return self._failed("request_budget", retry_after=refusal.wait)
+
+    async def _async_fetch(
+        self, wanted: set[str], *, answers_demand: bool
+    ) -> AccountHealth:
+        """Send the poll: the homescreen, then due details (and those asked for).
+
+        `answers_demand`: a poll sooner than the schedule (on demand, fast, a reload), whose
+        answer then serves the requests that arrive together with it.
+        """
         try:
             homescreen, latency_ms = await self.cloud.async_homescreen()
             health = parse_account(
@@ -165,45 +314,75 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
             # All details at setup; afterwards a few per poll, so a large account never bursts.
             limit = len(health.cameras) if self.data is None else DETAILS_PER_POLL
             fetched = await self._async_fetch_details(health, limit=limit)
+            if wanted:
+                fetched += await self._async_fetch_details(
+                    health, only=sorted(wanted), limit=len(wanted)
+                )
         except AuthFailed as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="auth_failed"
             ) from err
         except RateLimited as err:
-            self._record_failure()
-            wait = max(err.retry_after or 0.0, self._backoff_seconds())
-            self._not_before = time.monotonic() + (err.retry_after or 0.0)
+            wait = self._record_failure(err.retry_after)
             raise self._failed("rate_limited", retry_after=wait) from err
         except CloudUnavailable as err:
-            self._record_failure()
+            wait = self._record_failure()
+            self.account.last_error = str(err)
             raise self._failed(
-                "cloud_unavailable", retry_after=self._backoff_seconds(), error=str(err)
+                "cloud_unavailable", retry_after=wait, error=str(err)
             ) from err
         if fetched:
             # New details refine the devices they belong to: parse again with them.
             health = parse_account(
                 homescreen, self.details.bodies, memo=self._parse_memo
             )
-        self.last_homescreen = homescreen
+        if answers_demand:
+            self.governor.answered(time.monotonic())
+        self.account.homescreen = homescreen
         self._record_success(health, latency_ms)
         return health
 
     async def async_request_fresh_data(self, serial: str | None = None) -> bool:
-        """Poll now, on demand ("check again"): the device's details, then one homescreen request.
+        """Poll now, on demand ("check again", diagnose): the device's details and the homescreen.
 
-        Goes through the normal poll (backoff, findings, issues), so Blink's Retry-After pause
-        is respected; returns whether the poll succeeded.
+        Goes through the governor: callers that arrive together share one poll, a poll that
+        finished moments ago is served as it is, and what the budget, Blink's Retry-After or
+        the backoff refuse sends nothing (`refusal` says when fresh data can come). Returns
+        whether the data is fresh: Blink answered now or moments ago.
         """
-        if serial is not None and self.data is not None:
-            if self._not_before <= time.monotonic():
-                try:
-                    await self.async_refresh_details([serial])
-                except RateLimited as err:
-                    self._not_before = time.monotonic() + (err.retry_after or 0.0)
-                except AuthFailed:
-                    pass  # the homescreen request below meets it again and starts reauth
+        if self._demand is not None:
+            return await asyncio.shield(self._demand)
+        demand = self._demand = self.hass.loop.create_future()
+        try:
+            fresh = await self._async_demand(serial)
+        except BaseException:
+            demand.set_result(False)
+            raise
+        else:
+            demand.set_result(fresh)
+            return fresh
+        finally:
+            self._demand = None
+
+    def _details_stale(self, serial: str) -> bool:
+        """Return whether a device's details are old enough to be fetched again on demand."""
+        fetched_at = self.details.fetched_at.get(serial)
+        return (
+            fetched_at is None or time.monotonic() - fetched_at >= DETAILS_FRESH_SECONDS
+        )
+
+    async def _async_demand(self, serial: str | None) -> bool:
+        """Run one on-demand poll; return whether its data is fresh."""
+        if self.data is not None and self._answered_recently(time.monotonic()):
+            # The answer just fetched; the checks run again on it (the internet sensors move).
+            self._serve(self.data, None)
+            self.async_update_listeners()
+            return True
+        if serial is not None and self.data is not None and self._details_stale(serial):
+            self._wanted_details.add(serial)
         await self.async_refresh()
-        return self.last_update_success
+        # Served without a refusal is coalesced (fresh); served after one is not.
+        return self.last_update_success and not (self.served and self.refusal)
 
     # ----- hooks for features ---------------------------------------------------------------
 
@@ -287,11 +466,6 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
             [self.base_interval, *(request.interval for request in self._pace_requests)]
         )
 
-    async def async_refresh_details(self, serials: list[str] | None = None) -> None:
-        """Fetch details now (on demand) for some devices, or for every device, then re-parse."""
-        wanted = list(self.data.cameras) if serials is None else serials
-        await self._async_fetch_details(self.data, only=wanted, limit=len(wanted))
-
     async def _async_fetch_details(
         self, health: AccountHealth, *, limit: int, only: list[str] | None = None
     ) -> int:
@@ -327,20 +501,10 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
                     stored += 1
         return stored
 
-    def _backoff_seconds(self) -> float:
-        """Return the wait before the next poll: the interval doubled per failure, up to an hour."""
-        base = self.base_interval.total_seconds()
-        return float(
-            min(
-                base * 2**self.consecutive_failures,
-                MAX_BACKOFF.total_seconds(),
-            )
-        )
-
     def _failed(self, key: str, *, retry_after: float, error: str = "") -> UpdateFailed:
         """Build a translated UpdateFailed, with the findings brought up to date first."""
-        self._evaluate(self.data)
-        return UpdateFailed(
+        self._evaluate(self.data if self.data is not None else self.account.health)
+        return TransientUpdateFailed(
             translation_domain=DOMAIN,
             translation_key=key,
             translation_placeholders={
@@ -350,17 +514,17 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
             retry_after=retry_after,
         )
 
-    def _record_failure(self) -> None:
-        """Count a failed poll; the cloud latency is unknown while Blink cannot be reached."""
-        self.consecutive_failures += 1
-        self.latency_ms = None
-        self.recent_latencies.append(None)
+    def _record_failure(self, retry_after: float | None = None) -> float:
+        """Count a failed poll; return the wait before the next try (the backoff, Retry-After)."""
+        self.account.recent_latencies.append(None)
+        return self.governor.failed(time.monotonic(), retry_after)
 
     def _record_success(self, health: AccountHealth, latency_ms: float | None) -> None:
         """Remember what the health rules need across polls, then evaluate them."""
-        self.consecutive_failures = 0
-        self.latency_ms = latency_ms
-        self.recent_latencies.append(latency_ms)
+        self.governor.succeeded()
+        self.account.health = health
+        self.account.latency_ms = latency_ms
+        self.account.recent_latencies.append(latency_ms)
         now = dt_util.utcnow()
         for device in iter_devices(health):
             if device.online is False:
@@ -409,7 +573,11 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
 
     def account_figures(self) -> tuple[object, ...]:
         """Return what the account's own entities show (latency, requests, reachability)."""
-        return (self.latency_ms, self.cloud.request_log.in_last_hour())
+        return (
+            self.latency_ms,
+            self.cloud.request_log.in_last_hour(),
+            self.cloud_unreachable,
+        )
 
     def _publishable(self) -> Published:
         """Return what the entities would show now, per listener context."""
@@ -424,9 +592,27 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
                 devices[device.serial] = (device, findings.get(device.serial))
         return Published(
             success=self.last_update_success,
+            available=self.data_available,
             devices=devices,
             account=self.account_figures(),
         )
+
+    @callback
+    @override
+    def _async_refresh_finished(self) -> None:
+        """Tell the entities when a failure in a row makes them unavailable.
+
+        Home Assistant tells no listener of a failed poll after a failed poll; the third one
+        (*Blink cloud unreachable*) is the one that ends the last values' display.
+        """
+        published = self._published
+        if (
+            published is not None
+            and not self.last_update_success
+            and not published.success
+            and published.available != self.data_available
+        ):
+            self.async_update_listeners()
 
     @callback
     @override
@@ -440,7 +626,11 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
         before, now = self._published, self._publishable()
         self._published = now
         changed: set[Any] | None = None
-        if before is not None and before.success == now.success:
+        if (
+            before is not None
+            and before.success == now.success
+            and before.available == now.available
+        ):
             changed = {
                 serial
                 for serial in before.devices.keys() | now.devices.keys()

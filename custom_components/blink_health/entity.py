@@ -87,8 +87,12 @@ class BlinkHealthEntity(WriteOnChangeEntity):
     @property
     @override
     def available(self) -> bool:
-        """Return True while the cloud answers and the device is on the account."""
-        return super().available and self.device is not None
+        """Return True while the device is on the account and its data is on show.
+
+        Through a transient failure the last values stay (coordinator.data_available), until
+        *Blink cloud unreachable* would be raised.
+        """
+        return self.coordinator.data_available and self.device is not None
 
 
 class BlinkHealthAccountEntity(WriteOnChangeEntity):
@@ -116,8 +120,8 @@ class BlinkHealthAccountEntity(WriteOnChangeEntity):
     @property
     @override
     def available(self) -> bool:
-        """Return True while the last poll reached Blink; always for this side's own figures."""
-        return self.available_offline or super().available
+        """Return True while Blink's data is on show; always for this side's own figures."""
+        return self.available_offline or self.coordinator.data_available
 
 
 def account_key(entry: BlinkHealthConfigEntry) -> str:

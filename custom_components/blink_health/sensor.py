@@ -156,6 +156,7 @@ ACCOUNT_SENSORS: tuple[AccountSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda coordinator: coordinator.cloud.request_log.in_last_hour(),
+        # Counted here, not read from Blink: meaningful (and needed) while Blink is unreachable.
         available_offline=True,
     ),
 )

@@ -15,11 +15,13 @@ from homeassistant.core import (
 )
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.util import dt as dt_util
 import probatio
 
 from .checkup import async_diagnose_response
 from .const import DOMAIN
 from .devices import entry_and_serial
+from .errors import translated_error
 from .readd import DEFAULT_TIMEOUT, report
 from .runtime import BlinkHealthConfigEntry
 
@@ -74,10 +76,14 @@ class ActionTarget:
     serial: str
 
 
-def resolve_device(hass: HomeAssistant, call: ServiceCall) -> ActionTarget:
+def resolve_device(
+    hass: HomeAssistant, call: ServiceCall, *, on_account: bool = True
+) -> ActionTarget:
     """Return the entry and serial of the action's device_id, or raise a translated error.
 
-    Devices of other integrations, the account device, and devices of unloaded entries are refused.
+    Devices of other integrations, the account device, and devices of unloaded entries are
+    refused; with `on_account`, so are devices that have left the Blink account (kept only
+    so their Home Assistant setup survives): nothing is sent to Blink or to a plug for them.
     """
     device_id = call.data[ATTR_DEVICE_ID]
     device = dr.async_get(hass).async_get(device_id)
@@ -113,6 +119,11 @@ def resolve_device(hass: HomeAssistant, call: ServiceCall) -> ActionTarget:
             translation_placeholders={
                 "device": device.name_by_user or device.name or serial
             },
+        )
+    health = entry.runtime_data.coordinator.data
+    if on_account and (health is None or health.device(serial) is None):
+        raise translated_error(
+            "device_left_account", device=device.name_by_user or device.name or serial
         )
     return ActionTarget(entry=entry, device=device, serial=serial)
 
@@ -152,6 +163,13 @@ async def _async_diagnose(call: ServiceCall) -> ServiceResponse:
         target.serial,
         open_troubleshooter=call.data[ATTR_OPEN_TROUBLESHOOTER],
     )
+    # Not fresh: when the request governor (budget, Blink's pause, backoff) lets fresh data come.
+    refusal = target.entry.runtime_data.coordinator.refusal
+    response["fresh_data_at"] = (
+        None
+        if response["fresh"] or refusal is None
+        else (dt_util.utcnow() + timedelta(seconds=refusal.wait)).isoformat()
+    )
     return response if call.return_response else None
 
 
@@ -169,8 +187,11 @@ async def _async_power_cycle(call: ServiceCall) -> ServiceResponse:
 
 
 async def _async_readd_camera(call: ServiceCall) -> ServiceResponse:
-    """Guide and watch the camera's re-add; respond with what was seen (when it ended, if wait)."""
-    target = resolve_device(call.hass, call)
+    """Guide and watch the camera's re-add; respond with what was seen (when it ended, if wait).
+
+    A camera away from the account may be joined or watched again: the re-add decides.
+    """
+    target = resolve_device(call.hass, call, on_account=False)
     readd = target.entry.runtime_data.readd
     procedure = await readd.async_start(
         target.serial, timedelta(minutes=call.data[ATTR_TIMEOUT])
