@@ -644,4 +644,9 @@ def test_evaluate_never_raises_and_is_deterministic(
         assert all(isinstance(value, str) for value in finding.evidence.values())
     if health is not None:
         for serial in health.serials:
-            assert device_status(findings, serial) in {"ok", "warning", "problem"}
+            assert device_status(findings, serial) in {
+                "ok",
+                "warning",
+                "problem",
+                "blocked",
+            }

@@ -18,6 +18,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from blinksim.server import SimServer
 from custom_components.blink_health.const import DOMAIN
+from custom_components.blink_health.governor import COALESCE_SECONDS
 
 from .conftest import async_poll
 from .power_helpers import (
@@ -66,7 +67,10 @@ async def _go_to(
 
 
 async def test_still_weak_sent_without_a_choice_checks_again(
-    sim: SimServer, init_integration: ConfigEntry, repairs: ClientSessionGenerator
+    sim: SimServer,
+    init_integration: ConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    repairs: ClientSessionGenerator,
 ) -> None:
     """The "still weak" menu sent as is checks again: new figures, then done."""
     client = await repairs()
@@ -79,6 +83,7 @@ async def test_still_weak_sent_without_a_choice_checks_again(
     assert (result["type"], result["step_id"]) == ("menu", "still")
     assert result["description_placeholders"]["value"] == "2"
     sim.world.patch_device(BACK_YARD, {"wifi": 4})
+    freezer.tick(COALESCE_SECONDS)  # past the answer just fetched (issue 17)
     result = await _no_choice(client, flow_id)
     assert result["type"] == "create_entry"
 
@@ -101,6 +106,7 @@ async def test_still_offline_sent_without_a_choice_checks_again(
     assert (result["type"], result["step_id"]) == ("menu", "still_offline")
     assert result["menu_options"] == ["pick_plug", "restarted", "ignore"]
     sim.world.patch_device(HALL_MINI, {"status": "online"})
+    freezer.tick(COALESCE_SECONDS)  # past the answer just fetched (issue 17)
     result = await _no_choice(client, flow_id)
     assert result["type"] == "create_entry"
 
