@@ -18,6 +18,7 @@ from .const import (
     MODE_ATTACH,
 )
 from .coordinator import BlinkHealthCoordinator
+from .frontend import async_register_card
 from .issues import async_remove_issues, async_unload_issues
 from .power import STORE_NAME as POWER_STORE, PowerCycles
 from .readd import STORE_NAME as READD_STORE, ReaddWatcher
@@ -33,6 +34,7 @@ PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.S
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Set up Blink Health: actions are registered here so automations always validate."""
     async_setup_services(hass)
+    await async_register_card(hass)
     return True
 
 
