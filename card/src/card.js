@@ -167,10 +167,9 @@ export class BlinkHealthCard extends LitElement {
   _group(group, compact) {
     return html`
       <div class="group">
-        <div class="group-title">
-          ${group.sync ? deviceName(group.sync.device) : this._t("card_no_sync_module")}
-        </div>
-        ${group.sync ? this._device(group.sync, compact, true) : nothing}
+        ${group.sync
+          ? this._device(group.sync, compact, true)
+          : html`<div class="group-title">${this._t("card_no_sync_module")}</div>`}
         ${group.cameras.map((item) => this._device(item, compact, false))}
       </div>
     `;

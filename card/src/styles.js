@@ -17,7 +17,8 @@ export const cardStyles = css`
     border-top: 1px solid var(--divider-color); border-bottom: 1px solid var(--divider-color); }
   .figure { cursor: pointer; white-space: nowrap; color: var(--primary-text-color); }
   .label { color: var(--secondary-text-color); }
-  .group { margin-top: 12px; }
+  .group { margin-top: 8px; }
+  .device.sync .name { font-size: 1.05em; }
   .group-title { font-weight: 500; color: var(--secondary-text-color); text-transform: uppercase;
     font-size: 0.8em; letter-spacing: 0.05em; margin-bottom: 4px; }
   .device { padding: 8px 0; border-bottom: 1px solid var(--divider-color); }
