@@ -64,6 +64,20 @@ def test_bundle_defines_the_card_for_the_picker() -> None:
     assert len(bundle.encode()) < 60_000  # minified: Lit and the card, no source maps
 
 
+@pytest.mark.skipif(shutil.which("node") is None, reason="no Node.js to run card/test/")
+def test_card_model_in_node() -> None:
+    """card/test/: the card finds, groups and narrows devices as the README says (node --test)."""
+    result = subprocess.run(
+        ["node", "--test", "test/"],
+        cwd=CARD,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"^# pass [1-9]", result.stdout, re.MULTILINE), result.stdout
+
+
 def test_card_texts_are_translated() -> None:
     """Every card_ key the sources use is in en.json's common section, and no other is there."""
     strings = json.loads(

@@ -169,7 +169,7 @@ export class BlinkHealthCard extends LitElement {
       <div class="group">
         ${group.sync
           ? this._device(group.sync, compact, true)
-          : html`<div class="group-title">${this._t("card_no_sync_module")}</div>`}
+          : html`<div class="group-title">${group.title ?? this._t("card_no_sync_module")}</div>`}
         ${group.cameras.map((item) => this._device(item, compact, false))}
       </div>
     `;

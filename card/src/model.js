@@ -53,7 +53,8 @@ export function buildModel(hass, config) {
     .filter((device) => device);
   const accounts = devices.filter((device) => device.entry_type === "service");
   const accountIds = new Set(accounts.map((device) => device.id));
-  const shown = devices.filter((device) => !accountIds.has(device.id) && wanted(config, device));
+  const all = devices.filter((device) => !accountIds.has(device.id));
+  const shown = all.filter((device) => wanted(config, device));
   const shownIds = new Set(shown.map((device) => device.id));
   const byName = (a, b) => deviceName(a.device).localeCompare(deviceName(b.device));
   const item = (device) => ({ device, entities: byDevice[device.id] });
@@ -66,14 +67,25 @@ export function buildModel(hass, config) {
   return accounts
     .filter((account) => !config.entries?.length || account.config_entries.some((id) => config.entries.includes(id)))
     .map((account) => {
-      const mine = shown.filter((device) => device.config_entries.some((id) => account.config_entries.includes(id)));
-      const syncs = mine.filter(isSync).map(item).sort(byName);
-      const groups = syncs.map((sync) => ({
-        sync,
-        cameras: mine.filter((d) => d.via_device_id === sync.device.id).map(item).sort(byName),
-      }));
+      const ofAccount = (device) => device.config_entries.some((id) => account.config_entries.includes(id));
+      const mine = shown.filter(ofAccount);
+      // A Sync Module left out by the options still heads the group of its cameras shown.
+      const groups = all
+        .filter((device) => ofAccount(device) && isSync(device))
+        .map(item)
+        .sort(byName)
+        .map((sync) => ({
+          sync,
+          shown: shownIds.has(sync.device.id),
+          cameras: mine.filter((d) => d.via_device_id === sync.device.id).map(item).sort(byName),
+        }))
+        .filter((group) => group.shown || group.cameras.length);
       // Cameras whose Sync Module is left out by the options, or that have none.
       const grouped = new Set(groups.flatMap((g) => [g.sync, ...g.cameras].map((i) => i.device.id)));
+      for (const group of groups.filter((g) => !g.shown)) {
+        group.title = deviceName(group.sync.device);
+        group.sync = null;
+      }
       const loose = mine.filter((d) => !grouped.has(d.id)).map(item).sort(byName);
       if (loose.length) groups.push({ sync: null, cameras: loose });
       return { ...item(account), groups };

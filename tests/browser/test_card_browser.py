@@ -174,6 +174,11 @@ def test_card_in_a_browser(demo: dict[str, Any], page: Page, screenshots: Path) 
 
 def _card_screenshots(page: Page, card: Locator, folder: Path) -> None:
     """Screenshots of the card for the README: light, dark, phone width (dark mode follows the OS)."""
+    # A fresh page: no "saved" toast, no tooltip under the pointer; tall enough for the demo.
+    page.set_viewport_size({"width": 1280, "height": 1150})
+    page.reload()
+    expect(_device(card, "Side Gate")).to_be_visible()
+    page.mouse.move(100, 1100)
     _screenshot(page, folder, "card")
     page.emulate_media(color_scheme="dark")
     expect(card.locator("ha-card")).not_to_have_css(
