@@ -1,4 +1,9 @@
-"""JSON bodies in the shapes the Blink cloud sends (blink_api.md §5.5, §5.6), built from a World."""
+"""JSON bodies in the shapes the Blink cloud sends (blink_api.md §5.5, §5.6), built from a World.
+
+The variants real captures show (tests/fixtures/captures, docs/fidelity.md) come from scenario
+options: camera config shapes, -255 with the reading under last_connect, calibrated
+temperature, the thumbnail as a timestamp, homescreens without some device lists.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,13 @@ from .world import Command, Device, Media, Network, SyncModule, World
 
 # Fixed creation date for everything in a scenario: the sources show real dates, none matter.
 CREATED_AT = "2024-04-17T21:42:56+00:00"
+# The keys of the flat camera config capture (hunsalz get-config.md) taken from the entry.
+FLAT_CONFIG_KEYS = frozenset(
+    {
+        "id", "name", "serial", "fw_version", "type", "enabled", "thumbnail", "status",
+        "battery", "usage_rate", "network_id", "issues", "signals",
+    }
+)  # fmt: skip
 
 
 def thumbnail_path(world: World, device: Device) -> str:
@@ -21,6 +33,21 @@ def thumbnail_path(world: World, device: Device) -> str:
 def clip_path(world: World, media: Media) -> str:
     """Return the relative clip URL (homebridge sample in §5.6)."""
     return f"/api/v2/accounts/{world.account.account_id}/media/clip/{media.id}.mp4"
+
+
+def config_thumbnail(world: World, device: Device) -> str:
+    """Return a camera config's thumbnail: the path, or only its timestamp as a string."""
+    if device.thumbnail_form == "timestamp":
+        return str(device.thumbnail_ts)
+    return thumbnail_path(world, device)
+
+
+def firmware_number(version: str) -> float | str:
+    """Return the firmware as the owl config sends it: a number when it reads as one (9.63)."""
+    try:
+        return float(version)
+    except ValueError:
+        return version
 
 
 def device_status(world: World, device: Device, now: float) -> str:
@@ -67,7 +94,7 @@ def sync_module_entry(world: World, sync: SyncModule, now: float) -> dict[str, A
         "id": sync.id,
         "name": sync.name,
         "type": sync.type,
-        "subtype": "vinnie",
+        "subtype": sync.subtype,
         "network_id": sync.network_id,
         "onboarded": True,
         "status": "online" if seen is None else "offline",
@@ -79,7 +106,7 @@ def sync_module_entry(world: World, sync: SyncModule, now: float) -> dict[str, A
         "enable_temp_alerts": True,
         "local_storage_enabled": False,
         "local_storage_compatible": True,
-        "local_storage_status": "unavailable",
+        "local_storage_status": sync.local_storage_status,
         "created_at": CREATED_AT,
         "updated_at": world.iso(now if seen is None else seen),
     }
@@ -177,9 +204,9 @@ def app_updates(world: World) -> dict[str, Any]:
 
 
 def homescreen(world: World) -> dict[str, Any]:
-    """Return the v3 homescreen document (§5.5)."""
+    """Return the v3 homescreen document (§5.5), without the lists the account leaves out."""
     now = world.now()
-    return {
+    body = {
         "account": {
             "id": world.account.account_id,
             "email_verified": True,
@@ -225,6 +252,9 @@ def homescreen(world: World) -> dict[str, Any]:
         "tiv_lock_enable": True,
         "tiv_lock_status": {"locked": True},
     }
+    for key in world.account.homescreen_omit:
+        del body[key]
+    return body
 
 
 def networks(world: World) -> dict[str, Any]:
@@ -316,10 +346,17 @@ def network_update(world: World, network: Network) -> dict[str, Any]:
 
 
 def camera_config(world: World, device: Device) -> dict[str, Any]:
-    """Return GET /network/{n}/camera/{c}/config: signals INSIDE camera[0] so blinkpy reads the bars (§5.2)."""
+    """Return GET /network/{n}/camera/{c}/config in the device's config_shape.
+
+    "nested" puts signals inside camera[0] as well, so blinkpy reads the bars (§5.2);
+    "sibling" is homebridge's 2022 capture (signals only beside camera[]: blinkpy then has no
+    bars and takes the raw temperature); "flat" is hunsalz's (no camera[] list: blinkpy logs
+    that it cannot read it and keeps nothing).
+    """
     now = world.now()
     seen = updated_at(world, device, now)
-    camera = {
+    calibrated = signals(device)
+    camera: dict[str, Any] = {
         "id": device.id,
         "name": device.name,
         "network_id": device.network_id,
@@ -335,34 +372,43 @@ def camera_config(world: World, device: Device) -> dict[str, Any]:
         "battery_state": device.battery,
         "battery_voltage": device.battery_voltage,
         "battery_check_time": seen,
-        "wifi_strength": device.wifi_rssi,
+        # -255 is Blink's "no reading here"; the reading is then under last_connect.
+        "wifi_strength": -255 if device.wifi_strength_unknown else device.wifi_rssi,
         "lfr_strength": device.lfr_rssi,
-        "temperature": round(device.temperature),
+        # The sensor's own reading; signals.temp is it corrected by temp_adjust.
+        "temperature": round(device.temperature - device.temp_adjust),
+        "temp_adjust": device.temp_adjust,
         "illuminator_enable": 2,
         "offline_alert_count": 0,
         "wifi_alert_count": 0,
         "lfr_alert_count": 0,
         "battery_alert_count": 0,
+        # Where older answers have null, the 2022 capture has "" (camera_key, mfg_mez_type).
+        "camera_key": "",
+        "mfg_mez_type": "",
         "updated_at": seen,
-        "thumbnail": thumbnail_path(world, device),
+        "thumbnail": config_thumbnail(world, device),
         "last_connect": {
             "wifi_strength": device.wifi_rssi,
             "lfr_strength": device.lfr_rssi,
             "battery_voltage": device.battery_voltage,
-            "temperature": round(device.temperature),
+            "temperature": round(device.temperature - device.temp_adjust),
             "fw_version": device.fw_version,
             "updated_at": seen,
         },
-        "signals": signals(device),
     }
-    return {
-        "camera": [camera],
-        "signals": {
-            **signals(device),
-            "updated_at": seen,
-            "battery_state": device.battery,
-        },
-    }
+    beside = {**calibrated, "updated_at": seen, "battery_state": device.battery}
+    if device.config_shape == "flat":
+        # hunsalz get-config.md: the camera's homescreen entry with two flags more.
+        flat = {
+            key: value
+            for key, value in camera_entry(world, device, now).items()
+            if key in FLAT_CONFIG_KEYS
+        }
+        return {**flat, "motion_enabled": True, "armed": False}
+    if device.config_shape == "sibling":
+        return {"camera": [camera], "signals": beside}
+    return {"camera": [{**camera, "signals": calibrated}], "signals": beside}
 
 
 def camera_signals(world: World, device: Device) -> dict[str, Any]:
@@ -375,7 +421,8 @@ def owl_config(world: World, device: Device) -> dict[str, Any]:
     now = world.now()
     return {
         "name": device.name,
-        "fw_version": device.fw_version,
+        # A number in the captured owl config (9.63), a string in the homescreen.
+        "fw_version": firmware_number(device.fw_version),
         "enabled": device.enabled,
         "status": device_status(world, device, now),
         "wifi": device.wifi,

@@ -219,7 +219,7 @@ async def test_same_entities_as_standalone(
 
     account = sim.world.account.account_id
     assert set(attach_states) == set(alone_states)
-    assert len(attach_states) == 70
+    assert len(attach_states) == 68
     differ = {key for key in alone_states if alone_states[key] != attach_states[key]}
     assert differ == {
         # Requests Blink Health sent in the last hour: none in attach mode.
@@ -230,6 +230,12 @@ async def test_same_entities_as_standalone(
         f"{HALL_MINI}-wifi_signal",
         "G8T40000000001-temperature",
         "G8T40000000001-wifi_rssi",
+        # A camera's last report is in its config's signals/last_connect, which core's
+        # blinkpy does not keep (docs/fidelity.md); the homescreen's updated_at is no report.
+        *(f"G8T2000000000{n}-last_heartbeat" for n in range(1, 6)),
+        # Back Yard's config has -255 at the top level, the reading under last_connect:
+        # core's blinkpy keeps only the -255.
+        "G8T20000000002-wifi_rssi",
     }
     assert attach_states[f"{account}-api_requests"] == "0"
     assert int(alone_states[f"{account}-api_requests"]) > 0

@@ -13,6 +13,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
+from blinksim import payloads
 from blinksim.server import SimServer
 from custom_components.blink_health.const import DOMAIN
 
@@ -348,3 +349,48 @@ async def test_tokens_survive_a_restart(
         counts
     )
     assert counts["GET /api/v3/accounts/{account_id}/homescreen"] == 1
+
+
+def _device_serials(device_registry: dr.DeviceRegistry, entry: ConfigEntry) -> set[str]:
+    """Return the serials (identifiers) of the entry's devices."""
+    return {
+        value
+        for device in dr.async_entries_for_config_entry(device_registry, entry.entry_id)
+        for _, value in device.identifiers
+    }
+
+
+async def test_homescreen_without_a_list_keeps_those_devices(
+    hass: HomeAssistant,
+    sim: SimServer,
+    init_integration: ConfigEntry,
+    device_registry: dr.DeviceRegistry,
+    entity_registry: er.EntityRegistry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Polls whose homescreen has no owls or doorbells list keep the Mini and the doorbell.
+
+    Published homescreens leave lists out (docs/fidelity.md); a list left out says nothing
+    about those devices, so they are neither deleted nor reported as they were.
+    """
+    front_door = "G8T40000000001"
+    sim.world.update_account({"homescreen_omit": ["owls", "doorbells"]})
+    for _ in range(
+        4
+    ):  # past the polls after which a device missing from the account goes
+        await async_poll(hass, freezer)
+    assert not {"owls", "doorbells"} & set(payloads.homescreen(sim.world))
+    assert {HALL_MINI, front_door} <= _device_serials(device_registry, init_integration)
+    # Their entities stay, with what their last details said (the homescreen says nothing).
+    assert (
+        _state(hass, entity_registry, Platform.BINARY_SENSOR, f"{HALL_MINI}-online")
+        == STATE_ON
+    )
+    # A Mini missing from a list that is there is still removed as before.
+    sim.world.update_account({"homescreen_omit": []})
+    sim.world.remove_device(HALL_MINI)
+    for _ in range(3):
+        await async_poll(hass, freezer)
+    serials = _device_serials(device_registry, init_integration)
+    assert HALL_MINI not in serials
+    assert front_door in serials

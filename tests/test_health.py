@@ -102,6 +102,7 @@ def test_sample_homescreen_alone() -> None:
         network_name="Home",
         online=True,
         status="online",
+        raw_status="online",
         wifi_bars=4,
         last_heartbeat=utc("2025-11-21T00:31:00"),
         firmware="4.4.8",
@@ -117,6 +118,7 @@ def test_sample_homescreen_alone() -> None:
         sync_serial=SYNC,
         online=False,
         status="offline",
+        raw_status="offline",
         wifi_bars=1,
         sync_bars=1,
         wifi_rssi=None,
@@ -124,11 +126,17 @@ def test_sample_homescreen_alone() -> None:
         battery_bars=1,
         battery_voltage=None,
         temperature=75.0,
-        last_heartbeat=utc("2025-11-19T11:32:14"),
+        # The homescreen's updated_at dates the record, not a report: no time without details.
+        last_heartbeat=None,
         firmware="2.151",
     )
     front_yard = health.cameras[FRONT_YARD]
-    assert (front_yard.online, front_yard.status) == (True, "done")
+    # "done" means online; only the meaning is passed on.
+    assert (front_yard.online, front_yard.status, front_yard.raw_status) == (
+        True,
+        "online",
+        "done",
+    )
     assert (front_yard.wifi_bars, front_yard.sync_bars, front_yard.wifi_rssi) == (
         4,
         5,
@@ -249,11 +257,12 @@ def test_details_fill_missing_homescreen_fields() -> None:
     assert (camera.id, camera.network_id, camera.name) == (7, 9, "Shed")
     assert camera.product == PRODUCTS["xt2"]
     assert (camera.online, camera.firmware) == (True, "2.2")
-    assert camera.last_heartbeat == utc("2025-11-20T10:00:00")
+    # updated_at is when the record changed, not when the camera reported: no report time.
+    assert camera.last_heartbeat is None
 
 
 def test_owl_config_flat_values() -> None:
-    """The owl config is flat: wifi bars, float firmware, updated_at."""
+    """The owl config is flat: wifi bars, float firmware; its updated_at is no report time."""
     details = {
         "wifi": "3",
         "fw_version": 9.68,
@@ -262,7 +271,7 @@ def test_owl_config_flat_values() -> None:
     health = parse_account({"owls": [{"serial": "M1", "type": "owl"}]}, {"M1": details})
     mini = health.cameras["M1"]
     assert (mini.wifi_bars, mini.firmware) == (3, "9.68")
-    assert mini.last_heartbeat == utc("2025-10-25T18:42:55")
+    assert mini.last_heartbeat is None
 
 
 def test_sync_module_details_fill_gaps() -> None:
@@ -427,25 +436,35 @@ def test_battery_voltage(raw: Any, volts: float | None) -> None:
 
 
 @pytest.mark.parametrize(
-    ("status", "online", "kept"),
+    ("status", "online", "meaning", "kept"),
     [
-        ("online", True, "online"),
-        ("done", True, "done"),
-        (" ONLINE ", True, "ONLINE"),
-        ("offline", False, "offline"),
-        ("sleeping", None, "sleeping"),
-        (None, None, None),
-        (5, None, "5"),
-        (True, None, None),
-        ("", None, None),
+        ("online", True, "online", "online"),
+        ("done", True, "online", "done"),
+        (" ONLINE ", True, "online", "ONLINE"),
+        ("offline", False, "offline", "offline"),
+        ("sleeping", None, None, "sleeping"),
+        (None, None, None, None),
+        (5, None, None, "5"),
+        (True, None, None, None),
+        ("", None, None, None),
     ],
 )
-def test_status(status: Any, online: bool | None, kept: str | None) -> None:
-    """Map "online"/"done" to online, "offline" to offline, anything else to unknown."""
+def test_status(
+    status: Any, online: bool | None, meaning: str | None, kept: str | None
+) -> None:
+    """Map "online"/"done" to online, "offline" to offline, anything else to unknown.
+
+    `status` carries only the meaning (what a person is shown); the raw string stays in
+    `raw_status` for diagnostics.
+    """
     camera = camera_of({"status": status})
-    assert (camera.online, camera.status) == (online, kept)
+    assert (camera.online, camera.status, camera.raw_status) == (online, meaning, kept)
     sync = parse_account({"sync_modules": [{"serial": "S", "status": status}]})
     assert sync.sync_modules["S"].online is online
+    assert (sync.sync_modules["S"].status, sync.sync_modules["S"].raw_status) == (
+        meaning,
+        kept,
+    )
 
 
 @pytest.mark.parametrize(
@@ -488,13 +507,14 @@ def test_battery_state_kept_for_any_product() -> None:
 )
 def test_timestamps(raw: Any, expected: datetime | None) -> None:
     """ISO 8601 becomes aware UTC (no offset means UTC); anything else is unknown."""
-    assert camera_of({"updated_at": raw}).last_heartbeat == expected
+    config = {"camera": [{"last_connect": {"updated_at": raw}}]}
+    assert camera_of({}, config).last_heartbeat == expected
     sync = parse_account({"sync_modules": [{"serial": "S", "last_hb": raw}]})
     assert sync.sync_modules["S"].last_heartbeat == expected
 
 
 @pytest.mark.parametrize(
-    ("app_updates", "required", "message"),
+    ("app_updates", "flagged", "message"),
     [
         ({"message": "OK", "code": 103, "update_required": False}, False, None),
         (
@@ -509,11 +529,16 @@ def test_timestamps(raw: Any, expected: datetime | None) -> None:
     ],
 )
 def test_app_updates(
-    app_updates: dict[str, Any], required: bool, message: str | None
+    app_updates: dict[str, Any], flagged: bool, message: str | None
 ) -> None:
-    """The cloud's "app update required" flag, and its message only when it is set."""
+    """The homescreen's app-build flag is kept for diagnostics, never as "update required".
+
+    Published homescreens of clients that kept working carry it (docs/fidelity.md); a client
+    Blink refuses gets an error body instead of a homescreen.
+    """
     health = parse_account({"app_updates": app_updates})
-    assert health.app_update_required is required
+    assert health.app_update_required is False
+    assert health.app_build_flagged is flagged
     assert health.app_update_message == message
 
 
@@ -551,22 +576,23 @@ def test_product_table_is_sorted_and_consistent() -> None:
         ("xt", DeviceKind.CAMERA, "Blink XT", "battery", False),
         (" XT2 ", DeviceKind.CAMERA, "Blink XT2", "battery", True),
         ("owl", DeviceKind.MINI, "Blink Mini", "mains", True),
-        ("hawk", DeviceKind.MINI, "Blink Mini 2", "mains", True),
-        ("sedona", DeviceKind.CAMERA, "Blink Outdoor 4", "battery", True),
-        ("tulip", DeviceKind.DOORBELL, "Blink Video Doorbell (tulip)", "either", True),
         (
-            "orchid",
+            "tulip",
             DeviceKind.DOORBELL,
-            "Blink Video Doorbell (orchid)",
+            "Blink Video Doorbell (2nd gen)",
             "either",
             True,
         ),
+        ("orchid", DeviceKind.DOORBELL, "Blink Battery Doorbell 2K+", "battery", True),
         ("superior", DeviceKind.MINI, "Blink Wired Floodlight Camera", "mains", True),
         ("lotus", DeviceKind.DOORBELL, "Blink Video Doorbell", "either", True),
-        ("mystery", DeviceKind.CAMERA, "Blink camera (mystery)", "battery", None),
-        ("mystery", DeviceKind.MINI, "Blink camera (mystery)", "mains", None),
-        ("mystery", DeviceKind.DOORBELL, "Blink camera (mystery)", "either", None),
-        (None, DeviceKind.CAMERA, "Blink camera", "battery", None),
+        # Codes nobody published (hawk and sedona were guesses): generic, power unknown.
+        ("hawk", DeviceKind.MINI, "Blink camera (hawk)", "unknown", None),
+        ("sedona", DeviceKind.CAMERA, "Blink camera (sedona)", "unknown", None),
+        ("mystery", DeviceKind.CAMERA, "Blink camera (mystery)", "unknown", None),
+        ("mystery", DeviceKind.MINI, "Blink camera (mystery)", "unknown", None),
+        ("mystery", DeviceKind.DOORBELL, "Blink camera (mystery)", "unknown", None),
+        (None, DeviceKind.CAMERA, "Blink camera", "unknown", None),
         ("sm2", DeviceKind.SYNC_MODULE, "Sync Module 2", "mains", False),
         ("sm1", DeviceKind.SYNC_MODULE, "Sync Module", "mains", False),
         ("sm_xr", DeviceKind.SYNC_MODULE, "Sync Module", "mains", False),
@@ -576,7 +602,7 @@ def test_product_table_is_sorted_and_consistent() -> None:
 def test_product_for(
     code: str | None, kind: DeviceKind, model: str, power: str, talk: bool | None
 ) -> None:
-    """Known codes give their row; unknown ones a fallback shaped by the homescreen list."""
+    """Known codes give their row; unknown ones a generic model with power unknown."""
     product = product_for(code, kind)
     assert (product.model, product.power, product.talk) == (
         model,
@@ -586,12 +612,31 @@ def test_product_for(
 
 
 def test_unknown_camera_type_in_homescreen() -> None:
-    """A camera of a type the table lacks still parses, with talk unknown."""
+    """A camera of a type the table lacks still parses, with talk and power unknown."""
     camera = camera_of({"type": "orca"})
     assert camera.product == Product(
-        type="orca", model="Blink camera (orca)", power=PowerSource.BATTERY, talk=None
+        type="orca", model="Blink camera (orca)", power=PowerSource.UNKNOWN, talk=None
     )
     assert camera.supports_talk is None
+    # Neither wired nor on batteries as far as anyone knows: no power cycle, no battery advice.
+    assert not camera.power_source.mains_possible
+    assert not camera.power_source.battery_possible
+
+
+@pytest.mark.parametrize(
+    ("power", "mains", "battery"),
+    [
+        (PowerSource.MAINS, True, False),
+        (PowerSource.BATTERY, False, True),
+        (PowerSource.EITHER, True, True),
+        (PowerSource.UNKNOWN, False, False),
+    ],
+)
+def test_power_source_possibilities(
+    power: PowerSource, mains: bool, battery: bool
+) -> None:
+    """Only a known power source allows a power cycle (mains) or battery checks."""
+    assert (power.mains_possible, power.battery_possible) == (mains, battery)
 
 
 # --- FrozenMap --------------------------------------------------------------------------------

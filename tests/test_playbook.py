@@ -471,8 +471,14 @@ def test_low_battery_evidence_voltage() -> None:
 
 
 def test_app_update_required() -> None:
-    """The cloud's app-update flag is a problem filed under the reinstall step."""
-    health = account(app_updates={"update_required": True, "message": "Update the app"})
+    """Blink refusing the client until it updates is a problem filed under the reinstall step.
+
+    parse_account never sets it from a homescreen (its app_updates flag is no refusal, see
+    test_health.test_app_updates), so the state is built directly.
+    """
+    health = dataclasses.replace(
+        account(), app_update_required=True, app_update_message="Update the app"
+    )
     (finding,) = evaluate(health, DEFAULTS, NO_FIGURES, history())
     assert finding.issue_id == "app_update_required"
     assert finding.step is StepId.REINSTALL_APP
@@ -503,8 +509,8 @@ def test_order_step_then_severity_then_name() -> None:
             camera("C2", name="beta", status="offline", battery="low"),
             camera("C3", name="Alpha", battery="low", signals={"wifi": 1, "lfr": 1}),
         ],
-        app_updates={"update_required": True},
     )
+    health = dataclasses.replace(health, app_update_required=True)
     findings = evaluate(
         health,
         DEFAULTS,

@@ -273,7 +273,7 @@ async def test_action_waits_for_the_whole_readd(
     assert response["sync_module"] == {"before": "Home", "after": "Home"}
     assert response["health"] == {
         "online": True,
-        "status": "done",  # Blink's word for online
+        "status": "online",  # Blink says "done": the meaning is passed on
         "wifi_bars": 4,
         "sync_bars": 5,
         "wifi_rssi": -61,

@@ -8,7 +8,6 @@ from custom_components.blink_health.health import (
     PRODUCTS,
     SYNC_MODULE_MODELS,
     DeviceKind,
-    PowerSource,
 )
 
 README = Path(__file__).parents[1] / "README.md"
@@ -16,11 +15,9 @@ README = Path(__file__).parents[1] / "README.md"
 # product_for() gives these codes their model and power.
 KINDS = {
     "catalina": DeviceKind.CAMERA,
-    "hawk": DeviceKind.MINI,
     "lotus": DeviceKind.DOORBELL,
     "orchid": DeviceKind.DOORBELL,
     "owl": DeviceKind.MINI,
-    "sedona": DeviceKind.CAMERA,
     "superior": DeviceKind.MINI,
     "tulip": DeviceKind.DOORBELL,
     "white": DeviceKind.CAMERA,
@@ -63,8 +60,8 @@ def expected_table() -> list[str]:
                     YES,
                     sync,
                     NO if kind is DeviceKind.MINI else YES,
-                    NO if product.power is PowerSource.MAINS else YES,
-                    NO if product.power is PowerSource.BATTERY else YES,
+                    YES if product.power.battery_possible else NO,
+                    YES if product.power.mains_possible else NO,
                     {True: YES, False: NO, None: "unknown"}[product.talk],
                 ]
             )

@@ -149,7 +149,7 @@ def test_check_steps_unknown_model_and_status() -> None:
     results = check_steps(health, "X", DEFAULTS, NO_FIGURES, history())
     assert [item.outcome for item in results[:5]] == [Outcome.ASK] * 5
     assert result(results, StepId.HOLD_TALK).evidence["model"] == "Blink camera (orca)"
-    assert result(results, StepId.RESTART).evidence["status"] == "weird"
+    assert result(results, StepId.RESTART).evidence["status"] == "–"
 
 
 def test_check_steps_sync_module() -> None:
@@ -184,8 +184,8 @@ def test_check_steps_uses_history_latency_without_a_fresh_one() -> None:
 
 def test_check_steps_app_update_on_reinstall_step() -> None:
     """The reinstall step still asks, and carries the app-update finding."""
-    health = account(
-        cameras=[camera()], syncs=[sync()], app_updates={"update_required": True}
+    health = dataclasses.replace(
+        account(cameras=[camera()], syncs=[sync()]), app_update_required=True
     )
     reinstall = result(
         check_steps(health, "C1", DEFAULTS, NO_FIGURES, history()), StepId.REINSTALL_APP

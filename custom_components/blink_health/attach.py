@@ -146,6 +146,8 @@ class CoreBlinkSource:
         # The last homescreen fetched here, and core's homescreen object at that moment:
         # newer than core's until core refreshes (then core's object changes).
         self._fresh: tuple[dict[str, Any], dict[str, Any]] | None = None
+        # The last homescreen accepted: it fills a device list the next one leaves out.
+        self._accepted: dict[str, Any] | None = None
 
     def view(self) -> CoreView:
         """Return the core entry's objects, checked."""
@@ -173,11 +175,11 @@ class CoreBlinkSource:
             self._fresh = None  # core refreshed since: its homescreen is the newest
         newest = self._fresh[1] if self._fresh is not None else view.homescreen
         if not (self.live or self.live_polls) or time.monotonic() < self.not_before:
-            return checked_homescreen(newest), None
+            return self._checked(newest), None
         self.request_log.count_request()
         started = time.perf_counter()
         try:
-            body = checked_homescreen(await async_request_homescreen(view.blink))
+            body = self._checked(await async_request_homescreen(view.blink))
         except RateLimited as err:
             # Blink asked to slow down: no more requests of ours until it said; core's
             # (no request) data stands in meanwhile.
@@ -186,10 +188,15 @@ class CoreBlinkSource:
                 if err.retry_after is not None
                 else RATE_LIMIT_PAUSE.total_seconds()
             )
-            return checked_homescreen(newest), None
+            return self._checked(newest), None
         latency_ms = (time.perf_counter() - started) * 1000
         self._fresh = (view.homescreen, body)
         return body, latency_ms
+
+    def _checked(self, body: Any) -> dict[str, Any]:
+        """Check a homescreen (checked_homescreen) and remember it for the next one."""
+        self._accepted = checked_homescreen(body, self._accepted)
+        return self._accepted
 
     async def async_details(self, camera: CameraHealth) -> dict[str, Any] | None:
         """Return what core's blinkpy already read of the camera (no request)."""

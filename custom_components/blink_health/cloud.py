@@ -52,6 +52,11 @@ LOGIN_KEYS = (
 )
 # Keys of the device lists in a homescreen (blink_api.md §5.5).
 HOMESCREEN_DEVICE_LISTS = ("cameras", "doorbells", "owls", "sync_modules")
+# Lists a real homescreen may leave out: published ones of accounts without a doorbell have no
+# "doorbells" (tests/fixtures/captures/homescreen, docs/fidelity.md). Every capture has the others.
+HOMESCREEN_OPTIONAL_LISTS = ("doorbells", "owls")
+# What a device entry carried over from the previous homescreen keeps: who it is, not how it is.
+_IDENTITY_KEYS = ("id", "serial", "serial_number", "name", "type", "network_id")
 RATE_LIMIT_STATUS = 429
 REQUEST_WINDOW_SECONDS = 3600.0
 UNAUTHORIZED_STATUSES = frozenset({401, 403})
@@ -134,17 +139,18 @@ class RequestLog:
 
 
 def is_homescreen(body: object) -> TypeGuard[dict[str, Any]]:
-    """Return whether a body reads as the account's devices: every list there, every entry a serial.
+    """Return whether a body reads as the account's devices: the lists there, every entry a serial.
 
-    A real homescreen always holds all four device lists (blink_api.md §5.5), empty or not.
-    Anything else (an error message with status 200, a truncated body, nulls, entries of the
-    wrong type) is a failed poll: read as data, it would delete every device it lacks and
-    create devices out of garbage.
+    Every published homescreen holds "cameras" and "sync_modules" (empty or not); "owls" and
+    "doorbells" may be absent. Anything else (an error message with status 200, a truncated
+    body, nulls, entries of the wrong type) is a failed poll: read as data, it would delete
+    every device it lacks and create devices out of garbage.
     """
     return isinstance(body, dict) and all(
         isinstance(entries := body.get(key), list)
         and all(_has_serial(entry) for entry in entries)
         for key in HOMESCREEN_DEVICE_LISTS
+        if key in body or key not in HOMESCREEN_OPTIONAL_LISTS
     )
 
 
@@ -195,14 +201,27 @@ def async_create_session(
     return session, request_log
 
 
-def checked_homescreen(body: Any) -> dict[str, Any]:
+def checked_homescreen(
+    body: Any, previous: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Return the body if it is a homescreen (is_homescreen), else raise CloudUnavailable.
 
     Our own polls and the core integration's homescreen (attach mode) go through this check.
+    A device list the body leaves out says nothing about that kind of device, so its entries
+    come from `previous` (the last homescreen accepted) with only who they are: the devices
+    are kept instead of deleted as gone, and no old status passes for a new one.
     """
     if not is_homescreen(body):
         raise CloudUnavailable("invalid homescreen")
-    return body
+    carried = {
+        key: [
+            {k: entry[k] for k in _IDENTITY_KEYS if k in entry}
+            for entry in previous[key]
+        ]
+        for key in HOMESCREEN_OPTIONAL_LISTS
+        if key not in body and previous is not None and key in previous
+    }
+    return {**body, **carried} if carried else body
 
 
 class BlinkSource(Protocol):
@@ -327,6 +346,8 @@ class BlinkCloud:
         )
         self._blink.auth = self._auth
         self._on_tokens = on_tokens
+        # The last homescreen accepted: it fills a device list the next one leaves out.
+        self._homescreen: dict[str, Any] | None = None
 
     @property
     def account_id(self) -> int | None:
@@ -424,7 +445,8 @@ class BlinkCloud:
             body = await response.json(content_type=None)
         except (ValueError, ClientError) as err:
             raise CloudUnavailable("invalid homescreen") from err
-        return checked_homescreen(body), latency_ms
+        self._homescreen = checked_homescreen(body, self._homescreen)
+        return self._homescreen, latency_ms
 
     async def _async_renew_tokens(self) -> None:
         """Get a new access token with the refresh token (blinkpy's mid-session refresh)."""

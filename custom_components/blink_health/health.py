@@ -1,8 +1,9 @@
 """Pure health model: raw Blink cloud JSON → AccountHealth (no Home Assistant, no blinkpy).
 
-Where each value lives and its unit: shared/reference/blink_api.md §5. The cloud is an
-undocumented API whose shapes drift, so every reader here tolerates missing keys, nulls and
-oddly typed values: anything it cannot make sense of becomes None, never an exception.
+Where each value lives, its unit and the public captures that back it: docs/fidelity.md (the
+captures themselves are in tests/fixtures/captures/). The cloud is an undocumented API whose
+shapes drift, so every reader here tolerates missing keys, nulls, "" and oddly typed values:
+anything it cannot make sense of becomes None, never an exception.
 """
 
 from __future__ import annotations
@@ -54,9 +55,15 @@ class FrozenMap[K, V](dict[K, V]):
     update = _readonly
 
 
-# Device status strings of the homescreen (blinkpy 0.25.9 `ONLINE`, constants.py:29).
-_STATUS_ONLINE: Mapping[str, bool] = FrozenMap(
-    {"done": True, "offline": False, "online": True}
+# Device status strings → what they mean. "done" is what battery cameras and doorbells report
+# while reachable (every captured camera entry that is not "offline"; blinkpy 0.25.9 `ONLINE`,
+# constants.py:29, reads it as online), Minis and Sync Modules say "online". Only the meaning
+# leaves this module: a raw "done" would read as nonsense to a person ("… reports Side Gate as
+# done"); anything else Blink sends is unknown (None), never shown verbatim.
+ONLINE = "online"
+OFFLINE = "offline"
+_STATUS_MEANING: Mapping[str, str] = FrozenMap(
+    {"done": ONLINE, "offline": OFFLINE, "online": ONLINE}
 )
 # Battery states of the homescreen and camera config (§5.2).
 _BATTERY_OK: Mapping[str, bool] = FrozenMap({"low": False, "ok": True})
@@ -70,6 +77,19 @@ class PowerSource(StrEnum):
     MAINS = "mains"
     BATTERY = "battery"
     EITHER = "either"
+    # A product code nobody has published: it may be a battery camera or a wired one, so it is
+    # neither power-cycled as if wired nor given battery advice as if it had batteries.
+    UNKNOWN = "unknown"
+
+    @property
+    def mains_possible(self) -> bool:
+        """Return whether the device is known to be able to run from a plug (power-cyclable)."""
+        return self in (PowerSource.MAINS, PowerSource.EITHER)
+
+    @property
+    def battery_possible(self) -> bool:
+        """Return whether the device is known to be able to run on batteries (battery checks)."""
+        return self in (PowerSource.BATTERY, PowerSource.EITHER)
 
 
 class DeviceKind(StrEnum):
@@ -93,109 +113,105 @@ class Product:
 
 # Blink product type codes (the `type` of homescreen cameras/owls/doorbells) → product.
 # No cloud response says whether a model has two-way talk (blink_api.md §7), so this static
-# table is the only source; each row notes where its facts come from.
+# table is the only source. Each row cites where its code was seen; the captures named are in
+# tests/fixtures/captures/ (SOURCES). A code not listed gets a generic model and
+# PowerSource.UNKNOWN (product_for): it is never power-cycled as if wired and never given
+# battery advice as if it had batteries.
 PRODUCTS: Mapping[str, Product] = FrozenMap(
     {
-        # Blink Outdoor (3rd gen, 2020) and Indoor (2nd gen) share this code: blink_api.md §5.2
-        # and §5.5 (HA/blinkpy samples). AA lithium batteries; both have two-way talk.
+        # Seen: homescreen/homebridge_sample_2022.json ("Beta", fw 10.53),
+        # homescreen/hunsalz_homescreen_2025.json, camera_config/hunsalz_flat_2025.json;
+        # blinkpy PR #821 names an "Outdoor Gen3" camera of type catalina. The Indoor (2nd
+        # gen) sharing the code is blink_api.md §5.2's reading. AA batteries; two-way talk.
         "catalina": Product(
             type="catalina",
             model="Blink Outdoor (3rd gen) / Indoor (2nd gen)",
             power=PowerSource.BATTERY,
             talk=True,
         ),
-        # Assumption: not in any public sample. Blink names its wired indoor cameras after
-        # birds (owl = Mini), so "hawk" is taken to be the Blink Mini 2 (2024): USB
-        # powered, two-way talk. If it is another model, talk is still right: every Blink
-        # camera since the XT2 (2019) has it.
-        "hawk": Product(
-            type="hawk", model="Blink Mini 2", power=PowerSource.MAINS, talk=True
-        ),
-        # Blink Video Doorbell: "Lotus: Doorbell" (amattu2/blink-home typings; blinkpy
-        # BlinkLotus). Runs on AA batteries or the existing doorbell wiring; two-way talk.
+        # Seen: blinkpy issue #638 (a doorbell's attributes, "type": "lotus"); amattu2
+        # blink-home typings ("lotus" thumbnail endpoint). The Video Doorbell runs on AA
+        # batteries or the existing doorbell wiring; two-way talk.
         "lotus": Product(
             type="lotus",
             model="Blink Video Doorbell",
             power=PowerSource.EITHER,
             talk=True,
         ),
-        # Assumption: a newer doorbell code (blinkpy issue #638 names tulip and orchid as
-        # doorbells, without model names). Same power options and talk as the Video Doorbell.
+        # Seen: blinkpy issue #638 (2026-07-19 comment: "Battery Doorbell 2K+ (orchid)", with
+        # its doorbell config, doorbell_config/blinkpy_638_orchid_2026.json). Named a battery
+        # doorbell by its owner; two-way talk like every Blink doorbell.
         "orchid": Product(
             type="orchid",
-            model="Blink Video Doorbell (orchid)",
-            power=PowerSource.EITHER,
+            model="Blink Battery Doorbell 2K+",
+            power=PowerSource.BATTERY,
             talk=True,
         ),
-        # Blink Mini (2020): "owl" is its codename (blinkpy PR #290; homebridge OwlApi).
+        # Seen: homescreen/homebridge_sample_2022.json and owl_config/homebridge_owl_2022.json,
+        # homescreen/bling_viewer_7_2020.json; blinkpy PR #290 ("owl" is the Mini's codename).
         # USB powered; two-way talk.
         "owl": Product(
             type="owl", model="Blink Mini", power=PowerSource.MAINS, talk=True
         ),
-        # Assumption: third-party Blink code lists "sedona" among camera types beside
-        # "catalina"; Blink names its battery cameras after places (catalina), so it is taken
-        # to be the Blink Outdoor 4 (2023): AA batteries, two-way talk.
-        "sedona": Product(
-            type="sedona", model="Blink Outdoor 4", power=PowerSource.BATTERY, talk=True
-        ),
-        # Blink Wired Floodlight Camera (2022): "Superior: Floodlight" (amattu2 typings;
-        # Amazon's launch images are named blink-superior-…). Hard-wired; two-way talk.
+        # Seen only in amattu2 blink-home typings (a "superior" thumbnail endpoint, listed with
+        # the vision devices); no capture of its homescreen entry. Blink Wired Floodlight
+        # Camera (Amazon's launch images are named blink-superior-…): hard-wired; two-way talk.
         "superior": Product(
             type="superior",
             model="Blink Wired Floodlight Camera",
             power=PowerSource.MAINS,
             talk=True,
         ),
-        # Assumption: the other newer doorbell code of blinkpy issue #638 (see "orchid").
+        # Seen: blinkpy issue #638 (2026-07-19 comment: "Video Doorbell 2nd Gen (tulip)", with
+        # its doorbell config, doorbell_config/blinkpy_638_tulip_2026.json). Batteries or the
+        # doorbell wiring, like the first Video Doorbell; two-way talk.
         "tulip": Product(
             type="tulip",
-            model="Blink Video Doorbell (tulip)",
+            model="Blink Video Doorbell (2nd gen)",
             power=PowerSource.EITHER,
             talk=True,
         ),
-        # The original Blink camera (2016; blinkpy "white"): AA batteries; microphone but no
-        # speaker, so no two-way talk.
+        # Seen: homescreen/homebridge_sample_2022.json ("Alpha", fw 2.151) and
+        # camera_config/homebridge_camera_list_2022.json, homescreen/matttw_homescreen_2020.json.
+        # The original Blink camera (2016): AA batteries; microphone but no speaker, so no talk.
         "white": Product(
             type="white",
             model="Blink Indoor (1st gen)",
             power=PowerSource.BATTERY,
             talk=False,
         ),
-        # Blink XT (2017; blink_api.md §5.5 sample): AA batteries; no speaker, so no talk
-        # (EDN Asia's Blink teardown series: the XT2 was the first with a speaker).
+        # Seen: homescreen/matttw_homescreen_2020.json, homescreen/hunsalz_homescreen_2025.json,
+        # homescreen/homebridge_issue_10_2020.json. Blink XT (2017): AA batteries; no speaker,
+        # so no talk (EDN Asia's Blink teardown series: the XT2 was the first with a speaker).
         "xt": Product(
             type="xt", model="Blink XT", power=PowerSource.BATTERY, talk=False
         ),
-        # Blink XT2 (2019): AA batteries; the first Blink camera with a speaker and two-way
-        # talk (its setup asks for microphone permission; EDN Asia, see "xt").
+        # No capture shows this code: assumed from "xt" (issue titles name the XT2, never its
+        # code). Blink XT2 (2019): AA batteries only, so the power source holds whatever
+        # the code; the first Blink camera with a speaker and two-way talk (EDN Asia, see "xt").
         "xt2": Product(
             type="xt2", model="Blink XT2", power=PowerSource.BATTERY, talk=True
         ),
     }
 )
 
-# Sync Module types of homescreen sync_modules[].type (blink_api.md §5.3; blinkpy #572 sample).
+# Sync Module types of homescreen sync_modules[].type. Its `subtype` ("none" with sm1; "vinnie",
+# "billy" with sm2 in the captures) names no model anyone has published, so it is not read.
 SYNC_MODULE_MODELS: Mapping[str, str] = FrozenMap(
     {
-        # amattu2 typings list "sm" beside "sm2": taken to be the first generation.
+        # Only amattu2 blink-home typings list "sm" (beside "sm2"): taken to be the first
+        # generation; no capture shows it.
         "sm": "Sync Module",
+        # Seen: homescreen/homebridge_sample_2022.json (subtype "none"),
+        # homescreen/homebridge_issue_10_2020.json; the device body of homebridge's sample
+        # names sm1 the Sync Module's subtype ("fw_target": "sync_module").
         "sm1": "Sync Module",
+        # Seen: homescreen/homebridge_sample_2022.json (subtype "vinnie"),
+        # homescreen/homebridge_issue_108_2022.json (subtype "billy"); blinkpy issue #572.
         "sm2": "Sync Module 2",
     }
 )
 SYNC_MODULE_FALLBACK_MODEL = "Sync Module"
-
-# A device in a list whose type is unknown: what the list itself tells about its power.
-# cameras[] holds Sync Module cameras (battery models); owls[] wired Minis; doorbells[] can be
-# either (blink_api.md §5.1, §5.5).
-_FALLBACK_POWER: Mapping[DeviceKind, PowerSource] = FrozenMap(
-    {
-        DeviceKind.SYNC_MODULE: PowerSource.MAINS,
-        DeviceKind.CAMERA: PowerSource.BATTERY,
-        DeviceKind.MINI: PowerSource.MAINS,
-        DeviceKind.DOORBELL: PowerSource.EITHER,
-    }
-)
 
 # Homescreen lists holding cameras, in the order their devices are listed.
 _CAMERA_LISTS: tuple[tuple[str, DeviceKind], ...] = (
@@ -214,7 +230,9 @@ def product_for(product_type: str | None, kind: DeviceKind) -> Product:
     if (product := PRODUCTS.get(code)) is not None:
         return product
     model = f"Blink camera ({code})" if code else "Blink camera"
-    return Product(type=code, model=model, power=_FALLBACK_POWER[kind], talk=None)
+    # Not even the list says how it is powered: cameras[] holds wired floodlights beside
+    # battery cameras, doorbells[] both kinds, and owls[] may hold Minis yet unpublished.
+    return Product(type=code, model=model, power=PowerSource.UNKNOWN, talk=None)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -227,9 +245,14 @@ class SyncModuleHealth:
     name: str
     network_name: str | None
     online: bool | None
-    status: str | None  # raw status string
+    status: (
+        str | None
+    )  # what the status means: "online", "offline", or None when unknown
+    raw_status: str | None  # as Blink sent it (diagnostics only; "done" means online)
     wifi_bars: int | None  # 0–5, sync_modules[].wifi_strength
-    last_heartbeat: datetime | None  # last_hb, aware UTC
+    last_heartbeat: (
+        datetime | None
+    )  # last_hb: the Sync Module's own heartbeat, aware UTC
     firmware: str | None
     model: str
 
@@ -246,15 +269,22 @@ class CameraHealth:
     product: Product
     sync_serial: str | None  # the Sync Module on the same network, if any
     online: bool | None
-    status: str | None  # raw status string
+    status: (
+        str | None
+    )  # what the status means: "online", "offline", or None when unknown
+    raw_status: str | None  # as Blink sent it (diagnostics only; "done" means online)
     wifi_bars: int | None  # 0–5: signals.wifi; Mini: owl config "wifi"
     sync_bars: int | None  # 0–5: signals.lfr (camera ↔ Sync Module radio link)
     wifi_rssi: int | None  # dBm: camera config wifi_strength; doorbell config wifi_rssi
     battery_ok: bool | None
     battery_bars: int | None
     battery_voltage: float | None  # volts
-    temperature: float | None  # °F
-    last_heartbeat: datetime | None  # best "last seen" timestamp, aware UTC
+    temperature: float | None  # °F, calibrated (temperature + temp_adjust)
+    # When the camera last reported its readings (camera config signals.updated_at, else
+    # last_connect.updated_at), aware UTC. Not a heartbeat: Blink publishes none for cameras,
+    # and its record-update times (updated_at) move for other reasons. None for Minis and
+    # doorbells, whose bodies carry no such time (docs/fidelity.md).
+    last_heartbeat: datetime | None
     firmware: str | None
 
     @property
@@ -282,8 +312,14 @@ class AccountHealth:
     cameras: Mapping[
         str, CameraHealth
     ]  # by serial: cameras, then Minis, then doorbells
+    # Blink refuses this client until it is updated. A homescreen never says so: the flag in
+    # its app_updates is about the app build the client names, stays true for years on
+    # clients that keep working, and a client Blink really refuses gets an error body instead
+    # of a homescreen (docs/fidelity.md). So parse_account leaves it False.
     app_update_required: bool
     app_update_message: str | None
+    # The homescreen's app_updates.update_required, kept for diagnostics only.
+    app_build_flagged: bool = False
     latency_ms: float | None = None  # Blink cloud round-trip of the homescreen request
 
     def device(self, serial: str) -> SyncModuleHealth | CameraHealth | None:
@@ -336,16 +372,15 @@ def parse_account(
                 cameras.setdefault(camera.serial, camera)
 
     app_updates = _mapping(root.get("app_updates"))
-    update_required = _bool(app_updates.get("update_required")) is True
+    flagged = _bool(app_updates.get("update_required")) is True
     return AccountHealth(
         account_id=_int(_mapping(root.get("account")).get("id")),
         sync_modules=FrozenMap(sync_modules),
         cameras=FrozenMap(cameras),
-        app_update_required=update_required,
-        # Blink's message is "OK" while nothing is required: only worth keeping when it is.
-        app_update_message=_str(app_updates.get("message"))
-        if update_required
-        else None,
+        app_update_required=False,
+        # Blink's message is "OK" while nothing is flagged: only worth keeping when it is.
+        app_update_message=_str(app_updates.get("message")) if flagged else None,
+        app_build_flagged=flagged,
         latency_ms=_non_negative(_float(latency_ms)),
     )
 
@@ -361,15 +396,16 @@ def _parse_sync_module(
     body = _mapping(details.get(serial))
     extra = _mapping(body.get("syncmodule")) or body
     network_id = _first(_int(raw.get("network_id")), _int(extra.get("network_id")))
-    status = _first(_str(raw.get("status")), _str(extra.get("status")))
+    raw_status = _first(_str(raw.get("status")), _str(extra.get("status")))
     return SyncModuleHealth(
         serial=serial,
         id=_first(_int(raw.get("id")), _int(extra.get("id"))),
         network_id=network_id,
         name=_first(_str(raw.get("name")), _str(extra.get("name"))) or serial,
         network_name=network_names.get(network_id) if network_id is not None else None,
-        online=_online(status),
-        status=status,
+        online=_online(raw_status),
+        status=status_meaning(raw_status),
+        raw_status=raw_status,
         wifi_bars=_first(
             _bars(raw.get("wifi_strength")), _bars(extra.get("wifi_strength"))
         ),
@@ -400,7 +436,7 @@ def _parse_camera(
 
     product = product_for(_first(_str(raw.get("type")), _str(config.get("type"))), kind)
     network_id = _first(_int(raw.get("network_id")), _int(config.get("network_id")))
-    status = _first(_str(raw.get("status")), _str(config.get("status")))
+    raw_status = _first(_str(raw.get("status")), _str(config.get("status")))
     battery_ok = _first(
         _battery_ok(raw.get("battery")),
         _battery_ok(raw.get("battery_state")),
@@ -415,8 +451,9 @@ def _parse_camera(
         kind=kind,
         product=product,
         sync_serial=sync_by_network.get(network_id) if network_id is not None else None,
-        online=_online(status),
-        status=status,
+        online=_online(raw_status),
+        status=status_meaning(raw_status),
+        raw_status=raw_status,
         wifi_bars=_first(
             _bars(signals.get("wifi")),
             _bars(config_signals.get("wifi")),
@@ -440,19 +477,26 @@ def _parse_camera(
             _volts(config.get("battery_voltage")),
             _volts(last_connect.get("battery_voltage")),
         ),
+        # All °F: the Blink app shows a camera's value in °F (blinkpy #865) and the config's
+        # alert bounds (temp_min 50, temp_max 88) are °F. "signals.temp" is the calibrated
+        # reading: camera config temperature 78 with temp_adjust -15 beside signals.temp 63
+        # (camera_config/homebridge_camera_list_2022.json).
         temperature=_first(
             _float(signals.get("temp")),
             _float(config_signals.get("temp")),
-            _float(config.get("temperature")),
+            _calibrated(config.get("temperature"), config.get("temp_adjust")),
             _float(raw.get("temperature")),
-            # The doorbell config calls it "temp" (§5.4).
+            # The doorbell config calls it "temp" (doorbell_config/blinkpy_638_*.json).
             _float(config.get("temp")),
         ),
+        # Only cameras have a time of their last readings; Minis and doorbells none (their
+        # updated_at is the record's: a year old on an online Mini in the homebridge sample).
         last_heartbeat=_first(
+            _datetime(config_signals.get("updated_at")),
             _datetime(last_connect.get("updated_at")),
-            _datetime(raw.get("updated_at")),
-            _datetime(config.get("updated_at")),
-        ),
+        )
+        if kind is DeviceKind.CAMERA
+        else None,
         firmware=_first(_str(raw.get("fw_version")), _str(config.get("fw_version"))),
     )
 
@@ -553,6 +597,14 @@ def _bars(value: object) -> int | None:
     return bars if bars is not None and 0 <= bars <= MAX_BARS else None
 
 
+def _calibrated(temperature: object, adjust: object) -> float | None:
+    """Return the sensor reading corrected by the camera's temp_adjust (0 when it has none)."""
+    reading = _float(temperature)
+    if reading is None:
+        return None
+    return reading + (_float(adjust) or 0.0)
+
+
 def _volts(value: object) -> float | None:
     """Return volts from hundredths of a volt; zero or negative readings are unknown."""
     hundredths = _float(value)
@@ -574,9 +626,17 @@ def _lookup(value: object, table: Mapping[str, bool]) -> bool | None:
     return table.get(value.strip().lower()) if isinstance(value, str) else None
 
 
+def status_meaning(status: object) -> str | None:
+    """Return what a Blink status string means ("online", "offline"), None when unknown."""
+    return (
+        _STATUS_MEANING.get(status.strip().lower()) if isinstance(status, str) else None
+    )
+
+
 def _online(status: str | None) -> bool | None:
     """Map a device status: "online"/"done" → True, "offline" → False, else None."""
-    return _lookup(status, _STATUS_ONLINE)
+    meaning = status_meaning(status)
+    return None if meaning is None else meaning == ONLINE
 
 
 def _battery_ok(value: object) -> bool | None:

@@ -343,16 +343,13 @@ def _device_findings(
     """Check one device: offline past its grace, weak signals, low battery."""
     findings: list[Finding] = []
     camera = device if isinstance(device, CameraHealth) else None
-    battery_powered = (
-        camera is not None and camera.power_source is not PowerSource.MAINS
-    )
+    # Any camera that may run on batteries (power unknown too) may sleep: the longer grace.
+    may_sleep = camera is not None and camera.power_source is not PowerSource.MAINS
     if device.online is False:
         since = _aware(history.offline_since.get(device.serial, now))
         offline_for = max(now - since, timedelta(0))
         grace = (
-            thresholds.battery_offline_grace
-            if battery_powered
-            else thresholds.offline_grace
+            thresholds.battery_offline_grace if may_sleep else thresholds.offline_grace
         )
         if offline_for >= grace:
             findings.append(
@@ -371,7 +368,12 @@ def _device_findings(
     else:
         # An offline device's bars are its last report before it went quiet: stale.
         findings.extend(_signal_findings(device, sync_module, thresholds))
-    if camera is not None and battery_powered and camera.battery_ok is False:
+    # Battery advice only for a camera known to take batteries.
+    if (
+        camera is not None
+        and camera.power_source.battery_possible
+        and camera.battery_ok is False
+    ):
         findings.append(
             _finding(
                 FindingKind.LOW_BATTERY,

@@ -43,7 +43,7 @@ from .const import (
     MAX_FAST_POLL,
 )
 from .errors import translated_error
-from .health import AccountHealth, CameraHealth, PowerSource, SyncModuleHealth
+from .health import AccountHealth, CameraHealth, SyncModuleHealth
 from .settings import async_set_plug, plug_for
 from .storage import account_store
 
@@ -95,10 +95,10 @@ class PowerCycleOutcome:
 
 
 def can_power_cycle(device: CameraHealth | SyncModuleHealth) -> bool:
-    """Return whether the device can run on mains power (never battery-only cameras)."""
+    """Return whether the device can run on mains power (never battery-only or unknown cameras)."""
     if isinstance(device, SyncModuleHealth):
         return True
-    return device.power_source is not PowerSource.BATTERY
+    return device.power_source.mains_possible
 
 
 def _log_failure(task: asyncio.Task[PowerCycleOutcome]) -> None:

@@ -107,6 +107,10 @@ DEVICE_SENSORS: tuple[DeviceSensorDescription, ...] = (
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda device: device.last_heartbeat,
+        # Minis and doorbells report no time of their own (docs/fidelity.md).
+        exists_fn=lambda device: (
+            (c := _camera(device)) is None or c.kind is DeviceKind.CAMERA
+        ),
     ),
 )
 

@@ -79,7 +79,12 @@ async def test_demo_devices_as_blinkpy_sees_them(demo: object) -> None:
     assert isinstance(demo, BlinkClient)
     cams = demo.blink.cameras
     assert cams["Front Yard"].online and cams["Front Yard"].wifi_strength == -55
-    assert cams["Back Yard"].wifi_strength == -83  # 1 bar
+    # Back Yard answers like homebridge's 2022 capture: signals beside camera[], -255 at the top
+    # level. blinkpy passes the -255 on, has no bars, and reads the raw temperature (64 + 15);
+    # its calibrated one comes from /signals.
+    back = cams["Back Yard"]
+    assert (back.wifi_strength, back.sync_signal_strength) == (-255, None)
+    assert (back.temperature, back.temperature_calibrated) == (79, 64)
     assert cams["Side Gate"].sync_signal_strength == 1
     assert cams["Driveway"].battery == "low" and cams["Driveway"].battery_voltage == 118
     assert cams["Workshop"].online is False

@@ -89,13 +89,17 @@ async def test_update_401_raises_unauthorized(demo: BlinkClient) -> None:
 
 
 async def test_camera_config_429_and_503_keep_stale_values(demo: BlinkClient) -> None:
-    """Camera config 429 (JSON) and 503 (HTML) leave the camera's values as they were."""
+    """Camera config 429 (JSON) and 503 (HTML) leave the camera's values as they were.
+
+    Back Yard's config carries signals beside camera[], so blinkpy's temperature is the
+    sensor's raw reading: calibrated 64 (then 99) with temp_adjust -15.
+    """
     demo.sim.patch_device("G8T20000000002", temperature=99)
     demo.sim.add_fault(
         "/network/{network_id}/camera/{camera_id}/config", status=429, count=5
     )
     await demo.refresh()
-    assert demo.blink.cameras["Back Yard"].temperature == 64
+    assert demo.blink.cameras["Back Yard"].temperature == 79
     demo.sim.add_fault(
         "/network/{network_id}/camera/{camera_id}/config",
         status=503,
@@ -103,9 +107,9 @@ async def test_camera_config_429_and_503_keep_stale_values(demo: BlinkClient) ->
         count=5,
     )
     await demo.refresh()
-    assert demo.blink.cameras["Back Yard"].temperature == 64
+    assert demo.blink.cameras["Back Yard"].temperature == 79
     await demo.refresh()
-    assert demo.blink.cameras["Back Yard"].temperature == 99
+    assert demo.blink.cameras["Back Yard"].temperature == 114
 
 
 async def test_thumbnail_never_cached_is_refetched_every_refresh(
