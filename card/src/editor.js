@@ -36,7 +36,9 @@ export class BlinkHealthCardEditor extends LitElement {
   }
 
   /** Fetch the integration's entries and texts once the editor has Home Assistant. */
-  firstUpdated() {
+  willUpdate(changed) {
+    if (!changed.has("hass") || !this.hass || this._asked) return;
+    this._asked = true;
     loadTexts(this.hass).then(() => this.requestUpdate());
     this.hass
       .callWS({ type: "config_entries/get", domain: DOMAIN })
