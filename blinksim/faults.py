@@ -29,9 +29,16 @@ class Fault:
     content_type: str | None = None
     count: int | None = 1
     until: float | None = None
+    # Only requests with this access token: one app's session that Blink's side broke (a
+    # new sign-in or a token refresh gets a working session again).
+    token: str | None = None
 
-    def matches(self, template_key: str, concrete_key: str) -> bool:
+    def matches(
+        self, template_key: str, concrete_key: str, token: str | None = None
+    ) -> bool:
         """Return whether a request ("GET /path/{x}" and "GET /path/1") is one this fault hits."""
+        if self.token is not None and token != self.token:
+            return False
         if self.endpoint == "*":
             return True
         if self.endpoint in (template_key, concrete_key):
@@ -92,6 +99,7 @@ class Fault:
             "content_type": self.content_type,
             "count": self.count,
             "until": self.until,
+            "token": None if self.token is None else "***",
         }
 
 
@@ -106,6 +114,7 @@ def fault_from_json(data: Mapping[str, Any], now: float) -> Fault:
         "content_type",
         "count",
         "duration",
+        "token",
     }
     unknown = set(data) - known
     if unknown:
@@ -140,6 +149,9 @@ def fault_from_json(data: Mapping[str, Any], now: float) -> Fault:
     if data.get("status") is None and data.get("body") is None and not delay:
         raise ValueError("a fault needs a status, a body or a delay")
     retry_after = data.get("retry_after")
+    token = data.get("token")
+    if token is not None and (not isinstance(token, str) or not token):
+        raise ValueError("token must be an access token")
     return Fault(
         endpoint=endpoint,
         status=status,
@@ -149,6 +161,7 @@ def fault_from_json(data: Mapping[str, Any], now: float) -> Fault:
         content_type=data.get("content_type"),
         count=count,
         until=None if duration is None else now + float(duration),
+        token=token,
     )
 
 
@@ -164,11 +177,17 @@ class FaultBook:
         self._faults.append(fault)
         return fault
 
-    def take(self, template_key: str, concrete_key: str, now: float) -> Fault | None:
-        """Return the fault that hits this request, spending one of its count."""
+    def take(
+        self,
+        template_key: str,
+        concrete_key: str,
+        now: float,
+        token: str | None = None,
+    ) -> Fault | None:
+        """Return the fault that hits this request (sent with `token`), spending one of its count."""
         self._faults = [fault for fault in self._faults if not fault.expired(now)]
         for fault in self._faults:
-            if fault.matches(template_key, concrete_key):
+            if fault.matches(template_key, concrete_key, token):
                 if fault.count is not None:
                     fault.count -= 1
                 return fault

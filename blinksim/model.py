@@ -164,6 +164,8 @@ class Device:
     offline_at: float | None = None
     # When it froze: offline, whatever it is configured as, until its plug cuts the power.
     hung_at: float | None = None
+    # When something it reports was last changed (a patch); None: as created.
+    changed_at: float | None = None
 
     @property
     def kind(self) -> DeviceKind:

@@ -178,6 +178,7 @@ def patch_device(
             device.hung_at = None
         elif world.hung_since(device, now) is None:
             device.hung_at = now
+    device.changed_at = now
     return world.device_state(device)
 
 

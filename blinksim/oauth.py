@@ -20,6 +20,10 @@ REDIRECT_URI = "immedia-blink://applinks.blink.com/signin/callback"
 # drops cookies (aiohttp's default jar ignores cookies from IP hosts, blink_api.md §1.4).
 STATE_COOKIE = "blinksim_oauth"
 MAX_PENDING = 64
+# App ids Blink's edge refuses before the sign-in page: the shared literals that got 406 in
+# July 2026 (ha_blink_core.md §3.A, core PR #178396); tests add more to OAuthApi's set.
+BANNED_HARDWARE_IDS = frozenset({"Home Assistant", "Blinkpy"})
+BLOCKED_BODY = "<html><head><title>406 Not Acceptable</title></head><body><h1>406 Not Acceptable</h1></body></html>"
 
 
 @dataclass
@@ -60,6 +64,8 @@ class OAuthApi:
         """Serve logins into `world`'s account."""
         self.world = world
         self._pending: OrderedDict[str, PendingLogin] = OrderedDict()
+        # Hardware ids answered with Blink's "client blocked" 406 at authorize.
+        self.blocked_hardware_ids: set[str] = set(BANNED_HARDWARE_IDS)
 
     def routes(self) -> list[Route]:
         """Return (method, path, handler) for every route served here."""
@@ -92,6 +98,8 @@ class OAuthApi:
     async def authorize(self, request: web.Request) -> web.Response:
         """GET authorize: with PKCE params it starts a login; without, it hands out the code."""
         query = request.query
+        if query.get("hardware_id") in self.blocked_hardware_ids:
+            return web.Response(status=406, text=BLOCKED_BODY, content_type="text/html")
         if "code_challenge" in query:
             if (
                 query.get("code_challenge_method", "S256") != "S256"

@@ -63,6 +63,22 @@ def updated_at(world: World, device: Device, now: float) -> str:
     return world.iso(now if seen is None else seen)
 
 
+def record_updated_at(world: World, device: Device, now: float) -> str:
+    """Return when Blink last updated the device's homescreen record.
+
+    A record-update time, not a heartbeat (docs/fidelity.md: an online Mini's can be more than
+    a year old): it moves when something about the device changed — a patch, going offline,
+    coming back after its plug was switched on — and stands still while nothing does.
+    """
+    moments = [] if device.changed_at is None else [device.changed_at]
+    if (seen := world.device_last_seen(device, now)) is not None:
+        moments.append(seen)
+    plug = world.plug_for(device.serial)
+    if plug is not None and plug.off_at is not None and plug.powered(now):
+        moments.append(plug.on_at + plug.boot_seconds)
+    return world.iso(max(moments)) if moments else CREATED_AT
+
+
 def signals(device: Device) -> dict[str, Any]:
     """Return the bar values of the homescreen/config "signals" object (§5.5)."""
     return {
@@ -135,7 +151,7 @@ def camera_entry(world: World, device: Device, now: float) -> dict[str, Any]:
         "snooze_time_remaining": None,
         "revision": "00",
         "created_at": CREATED_AT,
-        "updated_at": updated_at(world, device, now),
+        "updated_at": record_updated_at(world, device, now),
     }
 
 
@@ -155,7 +171,7 @@ def owl_entry(world: World, device: Device, now: float) -> dict[str, Any]:
         "local_storage_enabled": False,
         "local_storage_compatible": False,
         "created_at": CREATED_AT,
-        "updated_at": updated_at(world, device, now),
+        "updated_at": record_updated_at(world, device, now),
     }
 
 
@@ -182,7 +198,7 @@ def doorbell_entry(world: World, device: Device, now: float) -> dict[str, Any]:
         "snooze_time_remaining": None,
         "thumbnail": thumbnail_path(world, device),
         "created_at": CREATED_AT,
-        "updated_at": updated_at(world, device, now),
+        "updated_at": record_updated_at(world, device, now),
     }
 
 

@@ -32,6 +32,12 @@ def endpoint_keys(request: web.Request) -> tuple[str, str]:
     return f"{request.method} {resource.canonical}", concrete
 
 
+def bearer_token(request: web.Request) -> str | None:
+    """Return the access token a request carries, if any."""
+    header = request.headers.get("Authorization", "")
+    return header[len("Bearer ") :] if header.startswith("Bearer ") else None
+
+
 class SimServer:
     """A local Blink cloud on host:port (port 0 picks a free one); `async with` starts and stops it."""
 
@@ -58,6 +64,8 @@ class SimServer:
         self.requests = RequestCounts()
         self.faults = FaultBook()
         self.url = ""
+        # The OAuth routes' state (pending logins, blocked app ids), for tests to steer.
+        self.oauth = OAuthApi(self.world)
         self.app = self._build_app()
         self._runner: web.AppRunner | None = None
 
@@ -65,7 +73,7 @@ class SimServer:
         """Create the application with every route and the middleware in front of them."""
         app = web.Application(middlewares=[self._middleware])
         apis: list[Any] = [
-            OAuthApi(self.world),
+            self.oauth,
             RestApi(self.world),
             ControlApi(self.world, self.faults, self.requests),
         ]
@@ -87,7 +95,9 @@ class SimServer:
         latency = self.world.internet.latency_ms
         if latency > 0:
             await asyncio.sleep(latency / 1000)
-        fault = self.faults.take(template, concrete, self.world.now())
+        fault = self.faults.take(
+            template, concrete, self.world.now(), bearer_token(request)
+        )
         if fault is not None:
             if fault.delay:
                 await asyncio.sleep(fault.delay)
@@ -110,8 +120,7 @@ class SimServer:
 
     def _check_token(self, request: web.Request) -> web.Response | None:
         """Return a 401 unless the request carries a current access token for this account."""
-        header = request.headers.get("Authorization", "")
-        token = header[len("Bearer ") :] if header.startswith("Bearer ") else ""
+        token = bearer_token(request) or ""
         account = self.world.account
         grant = self.world.tokens.check_access(
             token, self.world.now(), account.access_token_lifetime

@@ -84,6 +84,8 @@ class World:
                 device.offline_at += shift
             if device.hung_at is not None:
                 device.hung_at += shift
+            if device.changed_at is not None:
+                device.changed_at += shift
         for sync in self.sync_modules.values():
             if sync.offline_at is not None:
                 sync.offline_at += shift

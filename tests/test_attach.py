@@ -56,6 +56,7 @@ from custom_components.blink_health.const import (
     MODE_ATTACH,
 )
 from custom_components.blink_health.coordinator import BlinkHealthCoordinator
+from custom_components.blink_health.devices import device_for
 
 from .conftest import async_poll
 from .core_blink import (
@@ -77,8 +78,11 @@ from .power_helpers import (
 from .repairs_helpers import process_repair_fix_flow, start_repair_fix_flow
 
 FRONT_YARD = "G8T20000000001"
-FRONT_YARD_ONLINE = "binary_sensor.front_yard_online"
-HALL_MINI_ONLINE = "binary_sensor.hall_mini_online"
+# Blink Health's entities by domain and unique id: on core's shared device, an entity id
+# follows core's device name ("Front Yard" or "blink Front Yard", whichever platform of
+# core's registered the device last).
+FRONT_YARD_ONLINE = ("binary_sensor", f"{FRONT_YARD}-online")
+HALL_MINI_ONLINE = ("binary_sensor", f"{HALL_MINI}-online")
 HOMESCREEN = "GET /api/v3/accounts/{account_id}/homescreen"
 # Core refreshes compared with and without Blink Health (25 minutes at core's 5 minutes).
 REFRESHES = 5
@@ -136,15 +140,25 @@ def _issue_ids(hass: HomeAssistant) -> set[str]:
     }
 
 
-def _state(hass: HomeAssistant, entity_id: str) -> str:
+def _entity_id(hass: HomeAssistant, entity: str | tuple[str, str]) -> str:
+    """Return an entity id, or the id of Blink Health's entity with this domain and unique id."""
+    if isinstance(entity, str):
+        return entity
+    entity_id = er.async_get(hass).async_get_entity_id(entity[0], DOMAIN, entity[1])
+    assert entity_id is not None, entity
+    return entity_id
+
+
+def _state(hass: HomeAssistant, entity: str | tuple[str, str]) -> str:
     """Return an entity's state."""
+    entity_id = _entity_id(hass, entity)
     state = hass.states.get(entity_id)
     assert state is not None, entity_id
     return state.state
 
 
 async def _update_entity(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, entity_id: str
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, entity: tuple[str, str]
 ) -> None:
     """Ask for an update the way a user or automation does (homeassistant.update_entity).
 
@@ -153,19 +167,18 @@ async def _update_entity(
     assert await async_setup_component(hass, "homeassistant", {})
     freezer.tick(11)
     async_fire_time_changed(hass)
+    entity_id = _entity_id(hass, entity)
     await hass.services.async_call(
         "homeassistant", "update_entity", {"entity_id": entity_id}, blocking=True
     )
     await hass.async_block_till_done(wait_background_tasks=True)
 
 
-def _device_id(hass: HomeAssistant, serial: str) -> str:
-    """Return the registry id of a Blink Health device."""
-    return next(
-        device.id
-        for device in dr.async_get(hass).devices
-        if (DOMAIN, serial) in device.identifiers
-    )
+def _device_id(hass: HomeAssistant, entry: ConfigEntry, serial: str) -> str:
+    """Return the registry id of the device holding Blink Health's entities of a serial."""
+    device = device_for(hass, entry, serial)
+    assert device is not None, serial
+    return device.id
 
 
 def _requests_of_blink_health(entry: ConfigEntry) -> int:
@@ -426,6 +439,14 @@ async def test_core_reauth(
         attached.runtime_data.coordinator.last_exception.translation_key
         == "core_reauth"
     )
+    # A repair issue explains what waits for the user and where to sign in.
+    reauth_issue = _issue(hass, f"core_reauth_{attached.entry_id}")
+    assert reauth_issue is not None
+    assert not reauth_issue.is_fixable
+    assert reauth_issue.translation_placeholders == {
+        "title": attached.title,
+        "core_title": core_entry.title,
+    }
     # Waiting for the user: no requests of Blink Health's, no "cloud unreachable" issue.
     for _ in range(4):
         await async_poll(hass, freezer)
@@ -444,6 +465,7 @@ async def test_core_reauth(
     assert core_entry.state is ConfigEntryState.LOADED
     assert _state(hass, FRONT_YARD_ONLINE) == STATE_ON
     assert attached.runtime_data.coordinator.last_update_success
+    assert _issue(hass, f"core_reauth_{attached.entry_id}") is None
 
 
 async def test_core_cannot_reach_blink(
@@ -854,7 +876,7 @@ async def test_power_cycle_in_attach_mode(
         hass.services.async_call(
             DOMAIN,
             "power_cycle",
-            {"device_id": _device_id(hass, HALL_MINI)},
+            {"device_id": _device_id(hass, attached, HALL_MINI)},
             blocking=True,
             return_response=True,
         )
@@ -906,7 +928,7 @@ async def test_check_again_fetches_through_core(
         response = await hass.services.async_call(
             DOMAIN,
             "diagnose",
-            {"device_id": _device_id(hass, FRONT_YARD)},
+            {"device_id": _device_id(hass, attached, FRONT_YARD)},
             blocking=True,
             return_response=True,
         )

@@ -156,7 +156,7 @@ def test_troubleshooter_never_passes_a_device_with_an_issue(
     failures: int,
 ) -> None:
     """Each device gets every step, its own findings among them, the same way every time."""
-    health = parse_account(homescreen, latency_ms=download)
+    health = parse_account(homescreen)
     internet = InternetFigures(download_mbps=download, ping_ms=ping)
     past = History(
         now=now,

@@ -19,6 +19,7 @@ from custom_components.blink_health.health import (
     CameraHealth,
     DeviceKind,
     FrozenMap,
+    ParseMemo,
     PowerSource,
     Product,
     SyncModuleHealth,
@@ -92,7 +93,6 @@ def test_sample_homescreen_alone() -> None:
     }
     assert health.app_update_required is False
     assert health.app_update_message is None
-    assert health.latency_ms is None
 
     assert health.sync_modules[SYNC] == SyncModuleHealth(
         serial=SYNC,
@@ -157,9 +157,8 @@ def test_sample_homescreen_alone() -> None:
 
 def test_sample_with_details() -> None:
     """Detail bodies refine the homescreen: dBm, volts, temperature, Mini bars."""
-    health = parse_account(load("homescreen.json"), sample_details(), latency_ms=231.5)
+    health = parse_account(load("homescreen.json"), sample_details())
 
-    assert health.latency_ms == 231.5
     front_yard = health.cameras[FRONT_YARD]
     assert front_yard.wifi_rssi == -55
     assert front_yard.battery_voltage == 1.63
@@ -180,13 +179,11 @@ def test_sample_with_details() -> None:
 
 def test_equal_content_is_equal() -> None:
     """Two parses of the same data are equal and hash alike (coordinator always_update=False)."""
-    first = parse_account(load("homescreen.json"), sample_details(), latency_ms=10)
-    second = parse_account(load("homescreen.json"), sample_details(), latency_ms=10)
+    first = parse_account(load("homescreen.json"), sample_details())
+    second = parse_account(load("homescreen.json"), sample_details())
     assert first == second
     assert hash(first) == hash(second)
-    assert first != parse_account(
-        load("homescreen.json"), sample_details(), latency_ms=11
-    )
+    assert first != parse_account(load("homescreen.json"))
 
 
 def test_device_lookup() -> None:
@@ -542,15 +539,6 @@ def test_app_updates(
     assert health.app_update_message == message
 
 
-@pytest.mark.parametrize(
-    ("latency", "kept"),
-    [(0, 0.0), (12.5, 12.5), (-1, None), (float("nan"), None), (None, None)],
-)
-def test_latency(latency: float | None, kept: float | None) -> None:
-    """The caller's latency is kept when it is a usable duration."""
-    assert parse_account({}, latency_ms=latency).latency_ms == kept
-
-
 # --- products ---------------------------------------------------------------------------------
 
 
@@ -755,13 +743,11 @@ DETAILS = st.dictionaries(
 
 
 @settings(max_examples=300, deadline=None)
-@given(homescreen=HOMESCREEN | JSON, details=DETAILS | JSON, latency=JSON)
-def test_parse_account_never_raises(
-    homescreen: Any, details: Any, latency: Any
-) -> None:
+@given(homescreen=HOMESCREEN | JSON, details=DETAILS | JSON)
+def test_parse_account_never_raises(homescreen: Any, details: Any) -> None:
     """Whatever the cloud sends, parsing gives an AccountHealth with sane values."""
-    health = parse_account(homescreen, details, latency_ms=latency)
-    assert health == parse_account(homescreen, details, latency_ms=latency)
+    health = parse_account(homescreen, details)
+    assert health == parse_account(homescreen, details)
     for device in iter_devices(health):
         assert isinstance(device.serial, str) and device.serial
         assert device.wifi_bars is None or 0 <= device.wifi_bars <= 5
@@ -781,3 +767,37 @@ def test_sample_with_mutated_entries(mutation: dict[str, Any]) -> None:
         homescreen[key] = [{**entry, **mutation} for entry in homescreen[key]]
     health = parse_account(homescreen, sample_details())
     assert isinstance(health, AccountHealth)
+
+
+def test_memo_reuses_unchanged_entries_only() -> None:
+    """A memo gives back the same camera for an unchanged entry and reads a changed one again."""
+    memo = ParseMemo()
+    homescreen = load("homescreen.json")
+    first = parse_account(homescreen, sample_details(), memo=memo)
+    again = parse_account(copy.deepcopy(homescreen), sample_details(), memo=memo)
+    assert again == first
+    # Detail bodies are compared by identity: sample_details() made new ones, so read again.
+    assert again.cameras[FRONT_YARD] is not first.cameras[FRONT_YARD]
+    details = sample_details()
+    second = parse_account(homescreen, details, memo=memo)
+    third = parse_account(homescreen, details, memo=memo)
+    assert third.cameras[FRONT_YARD] is second.cameras[FRONT_YARD]
+    changed = copy.deepcopy(homescreen)
+    changed["cameras"][0]["status"] = "offline"
+    fourth = parse_account(changed, details, memo=memo)
+    assert fourth.cameras[FRONT_YARD].online is False
+    assert fourth == parse_account(changed, details)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    homescreens=st.lists(HOMESCREEN | JSON, min_size=1, max_size=4),
+    details=DETAILS | JSON,
+)
+def test_memo_never_changes_the_result(homescreens: list[Any], details: Any) -> None:
+    """Parsing a run of homescreens with one memo gives what parsing each alone gives."""
+    memo = ParseMemo()
+    for homescreen in homescreens:
+        assert parse_account(homescreen, details, memo=memo) == parse_account(
+            homescreen, details
+        )

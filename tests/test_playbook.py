@@ -621,9 +621,7 @@ def test_evaluate_never_raises_and_is_deterministic(
     excluded: frozenset[str],
 ) -> None:
     """Any health, thresholds and history: evaluate answers, the same way twice, in order."""
-    health = (
-        None if homescreen is None else parse_account(homescreen, latency_ms=download)
-    )
+    health = None if homescreen is None else parse_account(homescreen)
     internet = InternetFigures(download_mbps=download, ping_ms=ping)
     past = History(
         now=now,

@@ -5,10 +5,11 @@ from __future__ import annotations
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 
 from blinksim.server import SimServer
 from custom_components.blink_health.const import DOMAIN
+from custom_components.blink_health.devices import device_for
 from custom_components.blink_health.readd import report
 
 from .conftest import async_poll
@@ -29,10 +30,10 @@ async def test_readd_follows_core_refreshes(
     """No schedule and no requests of its own: core's refreshes show the camera leave and return."""
     entry = await async_attach(hass, core_entry)
     coordinator = entry.runtime_data.coordinator
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, FRONT_YARD), entry.entry_id
-    )
+    # The camera's one device is core Blink's: Blink Health's entities joined it.
+    device = device_for(hass, entry, FRONT_YARD)
     assert device is not None
+    assert device.config_entry_id == core_entry.entry_id
     requests_before = coordinator.cloud.request_log.total
     response = await hass.services.async_call(
         DOMAIN,
@@ -64,10 +65,13 @@ async def test_readd_follows_core_refreshes(
     assert procedure is not None
     assert report(procedure)["phase"] == "done"
     assert ir.async_get(hass).async_get_issue(DOMAIN, f"readd_{FRONT_YARD}") is None
-    after = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, FRONT_YARD), entry.entry_id
-    )
+    after = device_for(hass, entry, FRONT_YARD)
     assert after is not None
     assert after.id == device.id
+    assert {
+        item.unique_id
+        for item in er.async_entries_for_device(er.async_get(hass), device.id)
+        if item.config_entry_id == entry.entry_id
+    } >= {f"{FRONT_YARD}-online", f"{FRONT_YARD}-health"}
     assert coordinator.update_interval is None
     assert coordinator.cloud.request_log.total == requests_before

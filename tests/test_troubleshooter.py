@@ -53,13 +53,13 @@ def test_check_steps_unknown_serial() -> None:
 
 def test_check_steps_healthy_camera() -> None:
     """A healthy camera: manual steps ask, automatic ones pass, every step in order."""
-    health = dataclasses.replace(sample(), latency_ms=180.4)
+    # The checkup's fresh poll is the history's last: 180.4 ms.
     results = check_steps(
-        health,
+        sample(),
         FRONT_YARD,
         DEFAULTS,
         InternetFigures(download_mbps=50, ping_ms=12),
-        history(),
+        history(recent_latencies_ms=(3000.0, 180.4)),
     )
     assert [item.step for item in results] == list(STEPS)
     assert [item.outcome for item in results] == [
@@ -97,9 +97,12 @@ def test_check_steps_healthy_camera() -> None:
 
 def test_check_steps_camera_with_several_problems() -> None:
     """An offline camera without talk: steps 1–2 not applicable, findings in article order."""
-    health = dataclasses.replace(sample(), latency_ms=2500.0)
     results = check_steps(
-        health, GARAGE, DEFAULTS, InternetFigures(download_mbps=1), history()
+        sample(),
+        GARAGE,
+        DEFAULTS,
+        InternetFigures(download_mbps=1),
+        history(recent_latencies_ms=(2500.0,)),
     )
     outcomes = {item.step.id: item.outcome for item in results}
     assert outcomes == {

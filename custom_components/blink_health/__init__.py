@@ -18,6 +18,7 @@ from .const import (
     MODE_ATTACH,
 )
 from .coordinator import BlinkHealthCoordinator
+from .devices import async_follow_core_devices
 from .frontend import async_register_card
 from .issues import async_remove_issues, async_unload_issues
 from .power import STORE_NAME as POWER_STORE, PowerCycles
@@ -25,6 +26,7 @@ from .readd import STORE_NAME as READD_STORE, ReaddWatcher
 from .runtime import BlinkHealthConfigEntry, BlinkHealthData
 from .services import async_setup_services
 from .storage import async_remove_store
+from .watchdog import CoreWatchdog, watchdog_enabled
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -97,8 +99,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlinkHealthConfigEntry) 
         hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _async_stop)
     )
     await coordinator.async_config_entry_first_refresh()
+    # Core Blink's devices appearing or going later: the entities join or leave them.
+    entry.async_on_unload(
+        async_follow_core_devices(hass, entry, lambda: coordinator.data)
+    )
+    watchdog = CoreWatchdog(hass, entry, coordinator)
+    if watchdog_enabled(entry):
+        entry.async_on_unload(watchdog.async_start())
     entry.runtime_data = BlinkHealthData(
-        coordinator=coordinator, power=power, readd=readd
+        coordinator=coordinator, power=power, readd=readd, watchdog=watchdog
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     readd.async_start_watching()

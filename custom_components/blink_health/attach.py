@@ -43,6 +43,8 @@ from .health import AccountHealth, CameraHealth
 
 ISSUE_CORE_INTERNALS = "core_internals_changed"
 ISSUE_CORE_REMOVED = "core_entry_removed"
+# Core waits for a new sign-in: explained, not fixable here (the sign-in is core's).
+ISSUE_CORE_REAUTH = "core_reauth"
 # Without a Retry-After, a 429 pauses the fast polls' own requests this long.
 RATE_LIMIT_PAUSE = DEFAULT_SCAN_INTERVAL
 
@@ -252,16 +254,23 @@ class AttachedCoordinator(BlinkHealthCoordinator):
             if isinstance(core.last_exception, ConfigEntryAuthFailed):
                 # Core asks the user to sign in again; its reload afterwards brings us back.
                 self._set_idle_interval(None)
+                self._raise_reauth_issue(view.entry)
                 raise self._not_readable("core_reauth")
+        ir.async_delete_issue(self.hass, DOMAIN, self.issue_id(ISSUE_CORE_REAUTH))
+        if not core.last_update_success:
             # Core could not reach Blink: count it as a failed poll, as standalone would,
             # and look again at core's pace so a lasting outage becomes an issue.
             self._set_idle_interval(core.update_interval)
-            self._record_failure()
-            raise self._failed(
-                "cloud_unavailable",
-                retry_after=0,
-                error=type(core.last_exception).__name__,
-            )
+            if not self.cloud.live:
+                self._record_failure()
+                raise self._failed(
+                    "cloud_unavailable",
+                    retry_after=0,
+                    error=type(core.last_exception).__name__,
+                )
+            # Fresh data asked for (check again, the watchdog's probe): Blink's own answer,
+            # through core's sign-in, tells whether Blink or core's coordinator is failing.
+            return await super()._async_update_data()
         self._set_idle_interval(None)
         return await super()._async_update_data()
 
@@ -379,6 +388,23 @@ class AttachedCoordinator(BlinkHealthCoordinator):
         self._unfollow()
         self.async_set_update_error(self._not_readable(CoreNotLoaded.key))
 
+    def _raise_reauth_issue(self, core_entry: ConfigEntry[Any]) -> None:
+        """Explain that core's entry waits for a new sign-in, and where to give it."""
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            self.issue_id(ISSUE_CORE_REAUTH),
+            data={"entry_id": self.config_entry.entry_id},
+            is_fixable=False,
+            is_persistent=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key=ISSUE_CORE_REAUTH,
+            translation_placeholders={
+                "title": self.config_entry.title,
+                "core_title": core_entry.title,
+            },
+        )
+
     def _raise_issue(self, key: str, **placeholders: str) -> None:
         """Explain why the core entry cannot be read and offer a separate sign-in."""
         ir.async_create_issue(
@@ -397,7 +423,7 @@ class AttachedCoordinator(BlinkHealthCoordinator):
 @callback
 def async_delete_attach_issues(hass: HomeAssistant, entry_id: str) -> None:
     """Delete an entry's attach issues (once it has its own sign-in)."""
-    for key in (ISSUE_CORE_INTERNALS, ISSUE_CORE_REMOVED):
+    for key in (ISSUE_CORE_INTERNALS, ISSUE_CORE_REMOVED, ISSUE_CORE_REAUTH):
         ir.async_delete_issue(hass, DOMAIN, f"{key}_{entry_id}")
 
 

@@ -50,6 +50,11 @@ LOGIN_KEYS = (
     "user_id",
     "username",
 )
+# The sign-in steps' paths (blink_api.md §2.2): which one refused names the error.
+AUTHORIZE_PATH = "/oauth/v2/authorize"
+SIGNIN_PATH = "/oauth/v2/signin"
+TOKEN_PATH = "/oauth/token"
+CLIENT_BLOCKED_STATUSES = frozenset({403, 406})
 # Keys of the device lists in a homescreen (blink_api.md §5.5).
 HOMESCREEN_DEVICE_LISTS = ("cameras", "doorbells", "owls", "sync_modules")
 # Lists a real homescreen may leave out: published ones of accounts without a doorbell have no
@@ -68,6 +73,22 @@ class CloudError(Exception):
 
 class AuthFailed(CloudError):
     """The credentials or tokens were refused: the user must sign in again."""
+
+
+class SignInRefused(AuthFailed):
+    """Blink's OAuth sign-in page refused the email and password (blink_api.md §2.2 step 4)."""
+
+
+class TokenRefused(AuthFailed):
+    """Blink's token endpoint refused the sign-in's code or refresh token (§2.2 step 6, §2.4)."""
+
+
+class ClientBlocked(AuthFailed):
+    """Blink refused this app install before the sign-in page (HTTP 406 to a banned hardware id).
+
+    Seen when Blink blocks a hardware id shared by many installs (ha_blink_core.md §3.A: the
+    literal "Home Assistant" and "Blinkpy" ids got 406 from the authorize endpoint).
+    """
 
 
 class TwoFactorRequired(CloudError):
@@ -97,6 +118,8 @@ class ResponseRecord:
 
     status: int | None = None
     retry_after: float | None = None
+    # The URL path it answered (no query: the sign-in steps are told apart by path).
+    path: str | None = None
 
 
 class RequestLog:
@@ -120,7 +143,9 @@ class RequestLog:
             self.last = ResponseRecord()
             raise
         self.last = ResponseRecord(
-            response.status, _retry_after(response.headers.get("Retry-After"))
+            response.status,
+            _retry_after(response.headers.get("Retry-After")),
+            request.url.path,
         )
         return response
 
@@ -168,6 +193,17 @@ def _retry_after(value: str | None) -> float | None:
     except ValueError:
         return None
     return max(seconds, 0.0)
+
+
+def sign_in_failure(last: ResponseRecord) -> AuthFailed:
+    """Return which step of Blink's sign-in refused us, from the last answer (a 4xx)."""
+    if last.path == AUTHORIZE_PATH and last.status in CLIENT_BLOCKED_STATUSES:
+        return ClientBlocked()
+    if last.path == SIGNIN_PATH:
+        return SignInRefused()
+    if last.path == TOKEN_PATH:
+        return TokenRefused()
+    return AuthFailed()
 
 
 _redirect_warned = False
@@ -385,9 +421,12 @@ class BlinkCloud:
         except (ClientError, TimeoutError) as err:
             raise CloudUnavailable(str(err)) from err
         if not verified:
-            last = self.request_log.last.status
-            if last is not None and last >= 500:
-                raise CloudUnavailable(f"HTTP {last}")
+            last = self.request_log.last
+            if last.status is not None and last.status >= 500:
+                raise CloudUnavailable(f"HTTP {last.status}")
+            if last.path in (AUTHORIZE_PATH, TOKEN_PATH):
+                # The code was accepted; a later step of the sign-in refused (§2.3).
+                raise sign_in_failure(last)
             raise InvalidPin
         self._finish_sign_in()
 
@@ -410,7 +449,7 @@ class BlinkCloud:
             return RateLimited(last.retry_after)
         if last.status is None or last.status >= 500:
             return CloudUnavailable(f"HTTP {last.status}")
-        return AuthFailed()
+        return sign_in_failure(last)
 
     def _ensure_urls(self) -> None:
         """Build blinkpy's URLs from stored login data (after a restart no sign-in is needed)."""

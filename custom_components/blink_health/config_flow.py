@@ -48,10 +48,12 @@ import probatio
 from .attach import CoreInternalsChanged, CoreNotLoaded, core_view, loaded_core_entries
 from .cloud import (
     BlinkCloud,
+    ClientBlocked,
     CloudError,
     CloudUnavailable,
     InvalidPin,
     RateLimited,
+    TokenRefused,
     TwoFactorRequired,
     async_create_session,
 )
@@ -82,6 +84,7 @@ from .health import iter_devices
 from .power import can_power_cycle
 from .runtime import BlinkHealthConfigEntry
 from .settings import DEFAULT_THRESHOLDS
+from .watchdog import CONF_CORE_WATCHDOG, watchdog_enabled
 
 CREDENTIALS_SCHEMA = probatio.Schema(
     {
@@ -107,6 +110,7 @@ SETTINGS_KEYS = (
     CONF_PING_SENSOR,
     CONF_WEAK_SYNC_BARS,
     CONF_WEAK_WIFI_BARS,
+    CONF_CORE_WATCHDOG,
 )
 # The options step's fixed keys: the device to give a plug, then its plug.
 CONF_DEVICE = "device"
@@ -127,6 +131,11 @@ def _error_key(err: CloudError) -> str:
         return "cannot_connect"
     if isinstance(err, InvalidPin):
         return "invalid_pin"
+    # Which step of Blink's sign-in refused: the password, the token, or this app install.
+    if isinstance(err, ClientBlocked):
+        return "client_blocked"
+    if isinstance(err, TokenRefused):
+        return "token_refused"
     return "invalid_auth"
 
 
@@ -141,6 +150,8 @@ class BlinkHealthConfigFlow(ConfigFlow, domain=DOMAIN):
         """Start with no sign-in under way."""
         self._cloud: BlinkCloud | None = None
         self._session: ClientSession | None = None
+        # Blink blocked the app id used: the next attempt signs in as a new app install.
+        self._new_hardware_id = False
 
     @staticmethod
     @callback
@@ -267,7 +278,11 @@ class BlinkHealthConfigFlow(ConfigFlow, domain=DOMAIN):
                     CONF_USERNAME: user_input[CONF_USERNAME].strip(),
                     CONF_PASSWORD: user_input[CONF_PASSWORD],
                     # Blink rejects fixed strings: one random UUID per entry, kept for good.
-                    CONF_HARDWARE_ID: existing.get(CONF_HARDWARE_ID)
+                    CONF_HARDWARE_ID: (
+                        None
+                        if self._new_hardware_id
+                        else existing.get(CONF_HARDWARE_ID)
+                    )
                     or str(uuid.uuid4()).upper(),
                 }
             )
@@ -277,6 +292,7 @@ class BlinkHealthConfigFlow(ConfigFlow, domain=DOMAIN):
                 return await self.async_step_2fa()
             except CloudError as err:
                 errors["base"] = _error_key(err)
+                self._new_hardware_id = isinstance(err, ClientBlocked)
             except Exception:  # noqa: BLE001 - a flow must never crash on the user
                 LOGGER.exception("Unexpected error while signing in to Blink")
                 errors["base"] = "unknown"
@@ -544,6 +560,9 @@ class BlinkHealthOptionsFlow(OptionsFlowWithReload):
                 probatio.Optional(CONF_EXCLUDED): DeviceSelector(
                     DeviceSelectorConfig(integration=DOMAIN, multiple=True)
                 ),
+                probatio.Required(
+                    CONF_CORE_WATCHDOG, default=watchdog_enabled(self.config_entry)
+                ): bool,
             }
         )
         return self.async_show_form(

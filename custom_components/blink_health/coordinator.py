@@ -34,7 +34,7 @@ from .const import (
 )
 from .details import DetailsCache
 from .devices import async_sync_devices, device_signature
-from .health import AccountHealth, iter_devices, parse_account
+from .health import AccountHealth, ParseMemo, iter_devices, parse_account
 from .issues import async_sync_issues
 from .playbook import Finding, History, InternetFigures, Thresholds, evaluate
 from .settings import excluded_serials, internet_figures, thresholds_from_options
@@ -110,6 +110,8 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
         # The raw homescreen of the last good poll, for diagnostics.
         self.last_homescreen: dict[str, Any] | None = None
         self._details_lock = asyncio.Lock()
+        # What the last poll's parse read, so unchanged camera entries are not read again.
+        self._parse_memo = ParseMemo()
 
     @property
     def thresholds(self) -> Thresholds:
@@ -158,7 +160,7 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
         try:
             homescreen, latency_ms = await self.cloud.async_homescreen()
             health = parse_account(
-                homescreen, self.details.bodies, latency_ms=latency_ms
+                homescreen, self.details.bodies, memo=self._parse_memo
             )
             # All details at setup; afterwards a few per poll, so a large account never bursts.
             limit = len(health.cameras) if self.data is None else DETAILS_PER_POLL
@@ -180,7 +182,7 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
         if fetched:
             # New details refine the devices they belong to: parse again with them.
             health = parse_account(
-                homescreen, self.details.bodies, latency_ms=latency_ms
+                homescreen, self.details.bodies, memo=self._parse_memo
             )
         self.last_homescreen = homescreen
         self._record_success(health, latency_ms)

@@ -8,7 +8,7 @@ from typing import override
 from homeassistant.components.binary_sensor import BinarySensorEntity
 from homeassistant.components.sensor import SensorEntity
 from homeassistant.core import Event, callback
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -16,6 +16,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
 from .coordinator import ACCOUNT_CONTEXT, BlinkHealthCoordinator
+from .devices import core_device
 from .health import CameraHealth, SyncModuleHealth, iter_devices
 from .runtime import BlinkHealthConfigEntry
 
@@ -70,7 +71,11 @@ class BlinkHealthEntity(WriteOnChangeEntity):
         self.entity_description = description
         self.serial = serial
         self._attr_unique_id = f"{serial}-{description.key}"
-        self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, serial)})
+        if (shared := core_device(coordinator.hass, serial)) is not None:
+            # Core Blink has a device for this serial: join it (devices.py keeps the link).
+            self.device_entry = shared
+        else:
+            self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, serial)})
 
     @property
     def device(self) -> Device | None:
@@ -128,22 +133,30 @@ def async_track_devices(
 ) -> None:
     """Add entities for every device now and for each device that appears later, without a reload."""
     coordinator = entry.runtime_data.coordinator
-    known: set[str] = set()
+    registry = er.async_get(coordinator.hass)
+    # The entities made for each serial, so a device that comes back gets them again.
+    known: dict[str, list[Entity]] = {}
 
     @callback
-    def _forget_removed_device(event: Event[dr.EventDeviceRegistryUpdatedData]) -> None:
-        """Forget a device once it is gone from the registry: if it returns, it gets entities.
+    def _forget_removed_entities(
+        event: Event[er.EventEntityRegistryUpdatedData],
+    ) -> None:
+        """Forget a serial once all its entities are gone from the registry: if it returns, it gets entities.
 
         On the registry's own event, not a coordinator update: a poll that removes a stale
         device can carry the same data as the one before, and then no listener is called.
-        A device kept while it is away (a re-add) keeps its entities and stays known.
+        Entities that move to another device (core Blink's shared device, or back to Blink
+        Health's own) stay in the registry, so their serial stays known.
         """
-        if event.data["action"] == "remove":
-            known.difference_update(
-                value
-                for domain, value in event.data["device"]["identifiers"]
-                if domain == DOMAIN
-            )
+        if event.data["action"] != "remove":
+            return
+        removed = event.data["entity_id"]
+        for serial, entities in list(known.items()):
+            if any(entity.entity_id == removed for entity in entities) and not any(
+                entity.entity_id is not None and registry.async_get(entity.entity_id)
+                for entity in entities
+            ):
+                del known[serial]
 
     @callback
     def _add_new_devices() -> None:
@@ -151,8 +164,8 @@ def async_track_devices(
         new: list[Entity] = []
         for device in iter_devices(coordinator.data):
             if device.serial not in known:
-                known.add(device.serial)
-                new.extend(entities_for(device.serial, device))
+                known[device.serial] = list(entities_for(device.serial, device))
+                new.extend(known[device.serial])
         if new:
             async_add_entities(new)
 
@@ -160,6 +173,6 @@ def async_track_devices(
     entry.async_on_unload(coordinator.async_add_listener(_add_new_devices))
     entry.async_on_unload(
         coordinator.hass.bus.async_listen(
-            dr.EVENT_DEVICE_REGISTRY_UPDATED, _forget_removed_device
+            er.EVENT_ENTITY_REGISTRY_UPDATED, _forget_removed_entities
         )
     )

@@ -9,7 +9,7 @@ anything it cannot make sense of becomes None, never an exception.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 import math
@@ -320,7 +320,6 @@ class AccountHealth:
     app_update_message: str | None
     # The homescreen's app_updates.update_required, kept for diagnostics only.
     app_build_flagged: bool = False
-    latency_ms: float | None = None  # Blink cloud round-trip of the homescreen request
 
     def device(self, serial: str) -> SyncModuleHealth | CameraHealth | None:
         """Return the Sync Module or camera with this serial, if the account has it."""
@@ -334,16 +333,34 @@ class AccountHealth:
         return frozenset(self.sync_modules) | frozenset(self.cameras)
 
 
+@dataclass(slots=True)
+class ParseMemo:
+    """What the last parse read for each camera entry, and what it made of it.
+
+    A homescreen is mostly what it was at the last poll: comparing an entry with the one
+    before costs a fraction of reading it again (docs/benchmarks.md), so an entry whose raw
+    dict, detail body and Sync Module placement are unchanged gives the same CameraHealth.
+    """
+
+    # (device list, position) -> (raw entry, its detail body, the CameraHealth made of them)
+    cameras: dict[tuple[str, int], tuple[Any, Any, CameraHealth | None]] = field(
+        default_factory=dict
+    )
+    sync_by_network: dict[int, str] = field(default_factory=dict)
+
+
 def parse_account(
     homescreen: Mapping[str, Any] | None,
     details: Mapping[str, Mapping[str, Any]] | None = None,
     *,
-    latency_ms: float | None = None,
+    memo: ParseMemo | None = None,
 ) -> AccountHealth:
     """Build the account's health from a homescreen body and per-device detail bodies.
 
     `details` maps a serial to the body of its detail request (camera, owl or doorbell
-    config); those refine the homescreen's values. Nothing in either is trusted.
+    config); those refine the homescreen's values. Nothing in either is trusted. With a
+    `memo` (the caller keeps it from poll to poll), unchanged camera entries are not read
+    again.
     """
     root = _mapping(homescreen)
     all_details = _mapping(details)
@@ -364,12 +381,27 @@ def parse_account(
         if sync.network_id is not None:
             sync_by_network.setdefault(sync.network_id, sync.serial)
 
+    # Cameras are placed under Sync Modules by network: a new placement reads every entry.
+    previous = (
+        memo.cameras
+        if memo is not None and memo.sync_by_network == sync_by_network
+        else {}
+    )
+    read: dict[tuple[str, int], tuple[Any, Any, CameraHealth | None]] = {}
     cameras: dict[str, CameraHealth] = {}
     for key, kind in _CAMERA_LISTS:
-        for raw in _dicts(root.get(key)):
-            camera = _parse_camera(raw, kind, all_details, sync_by_network)
+        for index, raw in enumerate(_dicts(root.get(key))):
+            body = all_details.get(device_serial(raw) or "")
+            cached = previous.get((key, index))
+            if cached is not None and cached[1] is body and cached[0] == raw:
+                camera = cached[2]
+            else:
+                camera = _parse_camera(raw, kind, all_details, sync_by_network)
+            read[key, index] = (raw, body, camera)
             if camera is not None and camera.serial not in sync_modules:
                 cameras.setdefault(camera.serial, camera)
+    if memo is not None:
+        memo.cameras, memo.sync_by_network = read, sync_by_network
 
     app_updates = _mapping(root.get("app_updates"))
     flagged = _bool(app_updates.get("update_required")) is True
@@ -381,7 +413,6 @@ def parse_account(
         # Blink's message is "OK" while nothing is flagged: only worth keeping when it is.
         app_update_message=_str(app_updates.get("message")) if flagged else None,
         app_build_flagged=flagged,
-        latency_ms=_non_negative(_float(latency_ms)),
     )
 
 

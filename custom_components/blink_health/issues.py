@@ -15,10 +15,11 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN, EVENT_DEVICE_OFFLINE, EVENT_DEVICE_ONLINE, README_URL
+from .devices import device_for
 from .health import AccountHealth
 from .playbook import Finding, FindingKind, Severity
 
@@ -214,7 +215,6 @@ def _fire_transition_events(
     previous, entry_state.offline = entry_state.offline, offline
     if previous is None:
         return  # the first poll: what is offline now is no transition
-    registry = dr.async_get(hass)
     for serial, event in (
         *((serial, EVENT_DEVICE_OFFLINE) for serial in sorted(offline - previous)),
         *((serial, EVENT_DEVICE_ONLINE) for serial in sorted(previous - offline)),
@@ -223,9 +223,7 @@ def _fire_transition_events(
         if device is None or (event == EVENT_DEVICE_ONLINE and device.online is False):
             # Gone from the account or newly excluded: not back online, just unwatched.
             continue
-        entry_device = registry.async_get_device_by_identifier(
-            (DOMAIN, serial), entry.entry_id
-        )
+        entry_device = device_for(hass, entry, serial)
         hass.bus.async_fire(
             event,
             {

@@ -9,6 +9,7 @@ from homeassistant.config_entries import ConfigEntry
 from .coordinator import BlinkHealthCoordinator
 from .power import PowerCycles
 from .readd import ReaddWatcher
+from .watchdog import CoreWatchdog
 
 
 @dataclass(slots=True, kw_only=True)
@@ -18,6 +19,8 @@ class BlinkHealthData:
     coordinator: BlinkHealthCoordinator
     power: PowerCycles
     readd: ReaddWatcher
+    # Reloads a stuck core Blink entry (issue 21); started only when its option is on.
+    watchdog: CoreWatchdog
 
 
 type BlinkHealthConfigEntry = ConfigEntry[BlinkHealthData]

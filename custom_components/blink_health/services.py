@@ -19,6 +19,7 @@ import probatio
 
 from .checkup import async_diagnose_response
 from .const import DOMAIN
+from .devices import entry_and_serial
 from .readd import DEFAULT_TIMEOUT, report
 from .runtime import BlinkHealthConfigEntry
 
@@ -86,18 +87,9 @@ def resolve_device(hass: HomeAssistant, call: ServiceCall) -> ActionTarget:
             translation_key="unknown_device",
             translation_placeholders={"device_id": device_id},
         )
-    entry = next(
-        (
-            entry
-            for entry_id in device.config_entries
-            if (entry := hass.config_entries.async_get_entry(entry_id)) is not None
-            and entry.domain == DOMAIN
-        ),
-        None,
-    )
-    serial = next(
-        (value for domain, value in device.identifiers if domain == DOMAIN), None
-    )
+    # Its own device, or core Blink's device that its entities joined (devices.py).
+    found = entry_and_serial(hass, device)
+    entry, serial = found if found is not None else (None, None)
     if entry is None or serial is None:
         raise ServiceValidationError(
             translation_domain=DOMAIN,

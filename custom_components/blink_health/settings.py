@@ -34,6 +34,7 @@ from .const import (
     CONF_PLUGS,
     CONF_WEAK_SYNC_BARS,
     CONF_WEAK_WIFI_BARS,
+    CORE_DOMAIN,
     DOMAIN,
 )
 from .playbook import InternetFigures, Thresholds
@@ -117,8 +118,11 @@ def excluded_serials(hass: HomeAssistant, options: Mapping[str, Any]) -> frozens
     serials: set[str] = set()
     for device_id in options.get(CONF_EXCLUDED) or ():
         if (device := registry.async_get(device_id)) is not None:
+            # Blink Health's own device, or core Blink's that its entities joined.
             serials.update(
-                value for domain, value in device.identifiers if domain == DOMAIN
+                value
+                for domain, value in device.identifiers
+                if domain in (DOMAIN, CORE_DOMAIN)
             )
     return frozenset(serials)
 

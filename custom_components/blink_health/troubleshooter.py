@@ -71,14 +71,16 @@ def check_steps(
     device = health.device(serial)
     if device is None:
         raise KeyError(serial)
+    # The poll just made (the checkup's fresh one) is the last in the history: its latency.
+    fresh = history.recent_latencies_ms[-1] if history.recent_latencies_ms else None
     now_thresholds = replace(
         thresholds,
         offline_grace=timedelta(0),
         battery_offline_grace=timedelta(0),
-        latency_polls=1 if health.latency_ms is not None else thresholds.latency_polls,
+        latency_polls=1 if fresh is not None else thresholds.latency_polls,
     )
-    if health.latency_ms is not None:
-        history = replace(history, recent_latencies_ms=(health.latency_ms,))
+    if fresh is not None:
+        history = replace(history, recent_latencies_ms=(fresh,))
     sync_module = _sync_module_of(health, device)
     # The camera's own findings, its Sync Module's (a weak or offline Sync Module breaks the
     # camera's link) and the account-wide ones.
@@ -100,7 +102,7 @@ def check_steps(
                 sync_module=sync_module,
                 thresholds=thresholds,
                 internet=internet,
-                latency_ms=_latest_latency(health, history),
+                latency_ms=_latest_latency(history),
                 findings=step_findings,
                 previous=tuple(results),
             )
@@ -270,10 +272,8 @@ def _sync_module_of(health: AccountHealth, device: _Device) -> SyncModuleHealth 
     return None
 
 
-def _latest_latency(health: AccountHealth, history: History) -> float | None:
+def _latest_latency(history: History) -> float | None:
     """Return the latest known Blink cloud round-trip."""
-    if health.latency_ms is not None:
-        return usable_figure(health.latency_ms)
     return next(
         (
             value

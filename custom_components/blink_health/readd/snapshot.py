@@ -11,6 +11,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from custom_components.blink_health.const import DOMAIN, LOGGER
+from custom_components.blink_health.devices import device_for
 from custom_components.blink_health.errors import translated_error
 from custom_components.blink_health.health import AccountHealth
 from custom_components.blink_health.settings import async_set_plug, plug_for
@@ -68,10 +69,8 @@ def async_rebind(
 def _device(
     hass: HomeAssistant, entry: ConfigEntry[Any], serial: str
 ) -> dr.DeviceEntry | None:
-    """Return the camera's device of this entry."""
-    return dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, serial), entry.entry_id
-    )
+    """Return the device holding the camera's entities: this entry's own, or core Blink's."""
+    return device_for(hass, entry, serial)
 
 
 @callback
