@@ -57,6 +57,9 @@ def auto_enable_custom_integrations(request: pytest.FixtureRequest) -> None:
     Pure tests (health, playbook, simulator) do not get a Home Assistant instance.
     """
     if "hass" in request.fixturenames:
+        # The recorder's database must be prepared before Home Assistant starts.
+        if "recorder_mock" in request.fixturenames:
+            request.getfixturevalue("recorder_mock")
         request.getfixturevalue("enable_custom_integrations")
 
 

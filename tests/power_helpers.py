@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.switch import SwitchEntity
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import HomeAssistant, ServiceResponse
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr
@@ -103,6 +104,11 @@ def device_id(hass: HomeAssistant, serial: str) -> str:
     )
 
 
+def power_issue_id(hass: HomeAssistant, serial: str) -> str:
+    """Return the id of a device's "plug may still be off" issue (by device id, never serial)."""
+    return f"power_cycle_failed_{device_id(hass, serial)}"
+
+
 def start_power_cycle(
     hass: HomeAssistant, serial: str, **data: Any
 ) -> asyncio.Task[ServiceResponse]:
@@ -169,3 +175,36 @@ async def async_advance(
         elapsed += step
         async_fire_time_changed(hass)
         await async_settle(hass)
+
+
+async def async_with_time[T](
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    awaitable: Awaitable[T],
+    *,
+    step: float = 0.5,
+    limit: float = 120,
+) -> T:
+    """Await something that waits on timers (a plug's settle time), moving time meanwhile.
+
+    The loop's clock is frozen with the rest: an unload or stop that confirms a plug on
+    (reported on, still on after a few seconds) only ends when time moves.
+    """
+    task = asyncio.ensure_future(awaitable)
+    elapsed = 0.0
+    while not task.done():
+        assert elapsed <= limit, "still waiting after the time limit"
+        for _ in range(5):
+            await asyncio.sleep(0)
+        if task.done():
+            break
+        freezer.tick(timedelta(seconds=step))
+        elapsed += step
+        async_fire_time_changed(hass)
+    return await task
+
+
+async def async_stop_event(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Fire Home Assistant's stop event and let its listeners finish, time moving."""
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
+    await async_with_time(hass, freezer, hass.async_block_till_done())

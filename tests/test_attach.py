@@ -232,7 +232,9 @@ async def test_same_entities_as_standalone(
 
     account = sim.world.account.account_id
     assert set(attach_states) == set(alone_states)
-    assert len(attach_states) == 68
+    # 68, and the outage history's 3 per device and 2 of the account, and 2 Sync Modules'
+    # local storage (issue 20).
+    assert len(attach_states) == 99
     differ = {key for key in alone_states if alone_states[key] != attach_states[key]}
     assert differ == {
         # Requests Blink Health sent in the last hour: none in attach mode.
@@ -898,7 +900,9 @@ async def test_power_cycle_in_attach_mode(
     )
     # Only homescreen requests (core did not refresh meanwhile), each one counted.
     assert sim.requests.total() == fast_polls
-    assert 2 <= fast_polls <= 4
+    # From 1: the watch starts once the plug is confirmed on (#16: it must hold 3 s), and the
+    # Mini's 20 s boot may then end right at the first fast poll.
+    assert 1 <= fast_polls <= 4
     assert _requests_of_blink_health(attached) == fast_polls
     assert _state(hass, "sensor.blink_account_requests_in_the_last_hour") == str(
         fast_polls

@@ -107,6 +107,9 @@ def test_sample_homescreen_alone() -> None:
         last_heartbeat=utc("2025-11-21T00:31:00"),
         firmware="4.4.8",
         model="Sync Module 2",
+        local_storage_compatible=True,
+        local_storage_enabled=False,
+        local_storage_status="unavailable",
     )
     assert health.cameras[GARAGE] == CameraHealth(
         serial=GARAGE,

@@ -7,7 +7,7 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
-from homeassistant.const import EVENT_HOMEASSISTANT_STOP, STATE_OFF, STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import (
@@ -35,6 +35,9 @@ from .power_helpers import (
     async_advance,
     async_map_plugs,
     async_settle,
+    async_stop_event,
+    async_with_time,
+    power_issue_id,
 )
 
 
@@ -193,21 +196,20 @@ async def test_plug_refuses_to_turn_on(
     assert err.value.translation_key == "plug_stuck_off"
     # One off, then four attempts to switch it on (right away, after 2, 5 and 15 s).
     assert hall.calls == [False, True, True, True, True]
-    issue = issue_registry.async_get_issue(DOMAIN, f"power_cycle_failed_{HALL_MINI}")
+    issue = issue_registry.async_get_issue(DOMAIN, power_issue_id(hass, HALL_MINI))
     assert issue is not None
     assert issue.severity is ir.IssueSeverity.CRITICAL
     assert issue.translation_placeholders == {"device": "Hall Mini", "plug": HALL_PLUG}
     assert [event.data["turned_on"] for event in events] == [False]
-    # Switched on by hand: the issue goes.
+    # Switched on by hand: the issue goes once the plug has stayed on (#16: settle time).
     hall.refuse_on = False
     await hass.services.async_call(
         "switch", "turn_on", {"entity_id": HALL_PLUG}, blocking=True
     )
     hall.async_write_ha_state()
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await async_advance(hass, freezer, 5, step=1)
     assert (
-        issue_registry.async_get_issue(DOMAIN, f"power_cycle_failed_{HALL_MINI}")
-        is None
+        issue_registry.async_get_issue(DOMAIN, power_issue_id(hass, HALL_MINI)) is None
     )
 
 
@@ -243,7 +245,7 @@ async def test_cooldown_and_cap(
         hass, init_integration, {HALL_MINI: HALL_PLUG}, cooldown=5, max_attempts=2
     )
     task = _call(hass, HALL_MINI, wait_online=False)
-    await async_advance(hass, freezer, 15)
+    await async_advance(hass, freezer, 20)
     assert task.result()["attempts_left"] == 1
     assert task.result()["online_again"] is None
     with pytest.raises(ServiceValidationError) as err:
@@ -252,7 +254,7 @@ async def test_cooldown_and_cap(
     assert err.value.translation_placeholders["minutes"] == "5"
     await async_advance(hass, freezer, 300, step=15)
     task = _call(hass, HALL_MINI, wait_online=False)
-    await async_advance(hass, freezer, 15)
+    await async_advance(hass, freezer, 20)
     assert task.result()["attempts_left"] == 0
     await async_advance(hass, freezer, 600, step=30)
     with pytest.raises(ServiceValidationError) as err:
@@ -278,7 +280,10 @@ async def test_unload_in_the_off_period(
     task = _call(hass, GARAGE_SYNC, off_seconds=60)
     await async_advance(hass, freezer, 10)
     assert hass.states.get(GARAGE_PLUG).state == STATE_OFF
-    assert await hass.config_entries.async_unload(mapped.entry_id)
+    # Time moves while it unloads: the plug must stay on for a settle time (#16).
+    assert await async_with_time(
+        hass, freezer, hass.config_entries.async_unload(mapped.entry_id)
+    )
     await hass.async_block_till_done()
     assert hass.states.get(GARAGE_PLUG).state == STATE_ON
     assert sim.world.plugs["plug-garage-sync"].on
@@ -300,8 +305,7 @@ async def test_stop_then_start(
     key = f"{DOMAIN}.power_cycles.{mapped.unique_id}"
     assert HALL_MINI in hass_storage[key]["data"]["in_flight"]
     assert hass.states.get(HALL_PLUG).state == STATE_OFF
-    hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
-    await hass.async_block_till_done()
+    await async_stop_event(hass, freezer)
     assert hass.states.get(HALL_PLUG).state == STATE_ON
     assert hass_storage[key]["data"]["in_flight"] == {}
     # The caller is told the cycle was interrupted (its own task is not cancelled).
@@ -317,7 +321,7 @@ async def test_stop_then_start(
         HALL_MINI: {"plug": HALL_PLUG, "started": "2026-01-01T00:00:00+00:00"}
     }
     assert await hass.config_entries.async_setup(mapped.entry_id)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await async_advance(hass, freezer, 5, step=1)
     assert hass.states.get(HALL_PLUG).state == STATE_ON
     assert hass_storage[key]["data"]["in_flight"] == {}
 
@@ -345,7 +349,7 @@ async def test_button(
     )
     await async_settle(hass)
     assert plugs[0].calls == [False]
-    await async_advance(hass, freezer, 15)
+    await async_advance(hass, freezer, 20)
     assert plugs[0].calls == [False, True]
     assert events[0].data["online_again"] is None
     # The fast polls still see it come back.
@@ -368,16 +372,11 @@ async def test_button(
     )
     await async_advance(hass, freezer, 120, step=2)
     assert "Power cycle failed" in caplog.text
-    assert ir.async_get(hass).async_get_issue(
-        DOMAIN, f"power_cycle_failed_{GARAGE_SYNC}"
-    )
+    assert ir.async_get(hass).async_get_issue(DOMAIN, power_issue_id(hass, GARAGE_SYNC))
     # Home Assistant stops with the plug still refusing: one more attempt, then the issue stays.
-    hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
-    await async_settle(hass)
+    await async_stop_event(hass, freezer)
     assert garage.calls[-2:] == [True, True]
-    assert ir.async_get(hass).async_get_issue(
-        DOMAIN, f"power_cycle_failed_{GARAGE_SYNC}"
-    )
+    assert ir.async_get(hass).async_get_issue(DOMAIN, power_issue_id(hass, GARAGE_SYNC))
 
 
 async def test_plug_chosen_in_a_repair_flow_is_saved(
@@ -393,7 +392,7 @@ async def test_plug_chosen_in_a_repair_flow_is_saved(
             HALL_MINI, plug=HALL_PLUG, wait_online=False
         )
     )
-    await async_advance(hass, freezer, 15)
+    await async_advance(hass, freezer, 20)
     assert task.result().turned_on is True
     assert init_integration.options["plugs"] == {HALL_MINI: HALL_PLUG}
     assert plugs[0].calls == [False, True]

@@ -31,7 +31,9 @@ from .power_helpers import (
     async_advance,
     async_map_plugs,
     async_settle,
+    async_with_time,
     demo_plugs,
+    power_issue_id,
     start_power_cycle,
 )
 from .test_faults import HOMESCREEN, report
@@ -115,7 +117,7 @@ async def test_plug_switched_off_by_someone_while_verifying(
     """The plug off again after the cycle: the user's choice stands; the cycle says not online."""
     hall, _ = plugs
     task = start_power_cycle(hass, HALL_MINI, timeout=120)
-    await async_advance(hass, freezer, 15)
+    await async_advance(hass, freezer, 20)
     assert hall.calls == [False, True]
     _press(sim, hall, on=False)
     sim.requests.reset()
@@ -137,7 +139,7 @@ async def test_plug_switched_off_by_someone_while_verifying(
     assert hall.calls == [False, True]
     assert hass.states.get(HALL_PLUG).state == STATE_OFF
     assert not ir.async_get(hass).async_get_issue(
-        DOMAIN, f"power_cycle_failed_{HALL_MINI}"
+        DOMAIN, power_issue_id(hass, HALL_MINI)
     )
     assert _in_flight(hass_storage, mapped) == {}
     # Fast polls (every 15 s) only for the verification, then the usual interval again.
@@ -163,13 +165,18 @@ async def test_unload_mid_cycle(
     await async_advance(hass, freezer, seconds)
     expected = STATE_OFF if phase == "off period" else STATE_ON
     assert hass.states.get(GARAGE_PLUG).state == expected
-    assert await hass.config_entries.async_unload(mapped.entry_id)
+    # Time moves while it unloads: the plug must stay on for a settle time (#16).
+    assert await async_with_time(
+        hass, freezer, hass.config_entries.async_unload(mapped.entry_id)
+    )
     await hass.async_block_till_done()
     assert hass.states.get(GARAGE_PLUG).state == STATE_ON
     assert sim.world.plugs["plug-garage-sync"].on
     with pytest.raises(HomeAssistantError) as err:
         await task
     assert err.value.translation_key == "power_cycle_interrupted"
+    # Confirmed on once it held for the settle time (#16), by the keeper after the unload.
+    await async_advance(hass, freezer, 5, step=1)
     assert _in_flight(hass_storage, mapped) == {}
     sim.requests.reset()
     await async_advance(hass, freezer, 900, step=15)

@@ -25,6 +25,7 @@ from .power_helpers import (
     async_advance,
     async_map_plugs,
     async_settle,
+    power_issue_id,
 )
 from .repairs_helpers import process_repair_fix_flow, start_repair_fix_flow
 
@@ -125,7 +126,7 @@ async def test_offline_power_cycle_device_stays_offline(
     result = await _choose(client, flow_id, "power_cycle")
     assert result["type"] == "progress"
     # The fast polls give up after the action's default of 10 minutes.
-    await async_advance(hass, freezer, 620, step=15)
+    await async_advance(hass, freezer, 650, step=15)
     result = await _current(client, flow_id)
     assert result["type"] == "menu"
     assert result["step_id"] == "still_offline"
@@ -161,7 +162,7 @@ async def test_offline_power_cycle_plug_stuck_off(
     result = await _current(client, flow_id)
     assert result["step_id"] == "power_cycle_failed"
     assert HALL_PLUG in result["description_placeholders"]["error"]
-    assert _issue(hass, f"power_cycle_failed_{HALL_MINI}") is not None
+    assert _issue(hass, power_issue_id(hass, HALL_MINI)) is not None
     result = await process_repair_fix_flow(client, flow_id, {})
     assert result["step_id"] == "init"
 

@@ -21,7 +21,8 @@ from .coordinator import BlinkHealthCoordinator
 from .devices import async_follow_core_devices
 from .frontend import async_register_card
 from .issues import async_remove_issues, async_unload_issues
-from .power import STORE_NAME as POWER_STORE, PowerCycles
+from .outages import STORE_NAME as OUTAGES_STORE, OutageHistory
+from .power import PowerCycles, async_remove_power, async_setup_power
 from .readd import STORE_NAME as READD_STORE, ReaddWatcher
 from .runtime import BlinkHealthConfigEntry, BlinkHealthData
 from .services import async_setup_services
@@ -37,6 +38,9 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Set up Blink Health: actions are registered here so automations always validate."""
     async_setup_services(hass)
     await async_register_card(hass)
+    # Before any entry, and whatever becomes of it (setup retry, reauth): plugs a previous
+    # run left off go back on (the power slice's keeper does not depend on the entries).
+    await async_setup_power(hass)
     return True
 
 
@@ -90,6 +94,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlinkHealthConfigEntry) 
     await power.async_setup()
     # Before the first poll: cameras being re-added keep their devices while they are away.
     await readd.async_load()
+    # Before the first poll too: the stored outage history follows every poll.
+    outages = OutageHistory(hass, entry, coordinator)
+    await outages.async_setup()
+    entry.async_on_unload(outages.async_unsubscribe)
 
     async def _async_stop(event: Event) -> None:
         """Switch plugs of running power cycles back on before Home Assistant stops."""
@@ -107,7 +115,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlinkHealthConfigEntry) 
     if watchdog_enabled(entry):
         entry.async_on_unload(watchdog.async_start())
     entry.runtime_data = BlinkHealthData(
-        coordinator=coordinator, power=power, readd=readd, watchdog=watchdog
+        coordinator=coordinator,
+        power=power,
+        readd=readd,
+        watchdog=watchdog,
+        outages=outages,
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     readd.async_start_watching()
@@ -122,6 +134,7 @@ async def async_unload_entry(
     # their plugs switched on: a plug is never left off.
     await entry.runtime_data.readd.async_shutdown()
     await entry.runtime_data.power.async_shutdown()
+    await entry.runtime_data.outages.async_shutdown()
     if unloaded := await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
         async_unload_issues(hass, entry)
     return unloaded
@@ -132,8 +145,10 @@ async def async_remove_entry(
 ) -> None:
     """Delete every repair issue of a removed entry, ignored ones included, and its stored data."""
     async_remove_issues(hass, entry)
-    await async_remove_store(hass, entry, POWER_STORE)
+    # After the issues: a plug that cannot be confirmed on keeps its issue and its record.
+    await async_remove_power(hass, entry)
     await async_remove_store(hass, entry, READD_STORE)
+    await async_remove_store(hass, entry, OUTAGES_STORE)
 
 
 async def async_remove_config_entry_device(

@@ -42,6 +42,8 @@ MANUFACTURER: Final = "Blink"
 EVENT_DEVICE_OFFLINE: Final = "blink_health_device_offline"
 EVENT_DEVICE_ONLINE: Final = "blink_health_device_online"
 EVENT_POWER_CYCLE: Final = "blink_health_power_cycle"
+# Fired when a guided re-add ends (readd.py); outage history and the logbook read it.
+EVENT_READD: Final = "blink_health_readd"
 
 # Power-cycling through smart plugs (options: serial → switch entity id; cooldown; cap per 24 h).
 CONF_COOLDOWN_MINUTES: Final = "cooldown_minutes"

@@ -255,6 +255,14 @@ class SyncModuleHealth:
     )  # last_hb: the Sync Module's own heartbeat, aware UTC
     firmware: str | None
     model: str
+    # --- Local storage (Sync Module 2 with a USB drive), issue 20: the homescreen's own
+    # sync_modules[] fields, no request of their own. Captures: an SM2 reporting
+    # compatible true, enabled false, status "active" (colinbendell/homebridge-blink-for-home
+    # issue #108); an SM1 compatible false, enabled false, status "unavailable" (the same
+    # project's src/blink-api.js, getAccountHomescreen). blinkpy counts only "active" as on.
+    local_storage_compatible: bool | None = None
+    local_storage_enabled: bool | None = None
+    local_storage_status: str | None = None  # raw: "active", "unavailable", …
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -445,6 +453,9 @@ def _parse_sync_module(
         ),
         firmware=_first(_str(raw.get("fw_version")), _str(extra.get("fw_version"))),
         model=product_for(_str(raw.get("type")), DeviceKind.SYNC_MODULE).model,
+        local_storage_compatible=_bool(raw.get("local_storage_compatible")),
+        local_storage_enabled=_bool(raw.get("local_storage_enabled")),
+        local_storage_status=_str(raw.get("local_storage_status")),
     )
 
 

@@ -19,6 +19,7 @@ from .health import (
     MAX_BARS,
     AccountHealth,
     CameraHealth,
+    DeviceKind,
     FrozenMap,
     PowerSource,
     SyncModuleHealth,
@@ -64,6 +65,10 @@ class FindingKind(StrEnum):
     CLOUD_UNREACHABLE = "cloud_unreachable"
     LOW_BATTERY = "low_battery"
     APP_UPDATE_REQUIRED = "app_update_required"
+    LOCAL_STORAGE_INACTIVE = "local_storage_inactive"
+    # Not a problem of the camera's own: the Sync Module it reports through is offline. It
+    # marks the camera's health and raises no issue (the Sync Module's names it).
+    BEHIND_OFFLINE_SYNC_MODULE = "behind_offline_sync_module"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -94,6 +99,7 @@ STEPS: tuple[Step, ...] = (
         checks=(
             FindingKind.CAMERA_OFFLINE,
             FindingKind.SYNC_MODULE_OFFLINE,
+            FindingKind.BEHIND_OFFLINE_SYNC_MODULE,
             FindingKind.LOW_BATTERY,
         ),
     ),
@@ -130,6 +136,9 @@ STEPS: tuple[Step, ...] = (
         number=8,
         kind=StepKind.MANUAL,
         automated_remedy=False,
+        # Not in the article: a Sync Module's USB drive is the app's (or support's) business,
+        # and this step's check reads no findings, so the troubleshooter is not misled.
+        checks=(FindingKind.LOCAL_STORAGE_INACTIVE,),
     ),
 )
 STEPS_BY_ID: Mapping[StepId, Step] = FrozenMap({step.id: step for step in STEPS})
@@ -137,6 +146,8 @@ FINDING_STEP: Mapping[FindingKind, StepId] = FrozenMap(
     {kind: step.id for step in STEPS for kind in step.checks}
 )
 # Findings of one device and step are listed in the order the kinds are declared.
+# Findings that say another device is the cause: they mark a device, raise no issue.
+DEPENDENT_KINDS = frozenset({FindingKind.BEHIND_OFFLINE_SYNC_MODULE})
 _KIND_ORDER: Mapping[FindingKind, int] = FrozenMap(
     {kind: index for index, kind in enumerate(FindingKind)}
 )
@@ -212,6 +223,11 @@ def evaluate(
 
     Sorted by step, then severity (problems first), then device name and serial. Excluded
     serials get no findings. `health` may be None when the cloud could not be reached.
+
+    Root cause first: while Blink's cloud is unreachable, only account-wide findings hold
+    (the devices' data is the last poll's); a camera behind an offline Sync Module gets
+    only a BEHIND_OFFLINE_SYNC_MODULE marker, and the Sync Module's finding names it. When
+    the cause clears, the next evaluation judges those devices again.
     """
     # A lone string is a Collection[str] too, but `in` would then match substrings.
     skip = frozenset((excluded,) if isinstance(excluded, str) else excluded)
@@ -219,7 +235,10 @@ def evaluate(
     findings: list[Finding] = []
     findings.extend(_internet_findings(thresholds, internet))
     findings.extend(_latency_findings(thresholds, history))
-    if history.consecutive_failures >= max(thresholds.cloud_unreachable_polls, 1):
+    cloud_unreachable = history.consecutive_failures >= max(
+        thresholds.cloud_unreachable_polls, 1
+    )
+    if cloud_unreachable:
         findings.append(
             _finding(
                 FindingKind.CLOUD_UNREACHABLE,
@@ -239,28 +258,112 @@ def evaluate(
                     message=health.app_update_message or "",
                 )
             )
-        for sync in health.sync_modules.values():
-            if sync.serial not in skip:
-                findings.extend(_device_findings(sync, None, thresholds, history, now))
-        for camera in health.cameras.values():
-            if camera.serial not in skip:
-                sync_module = health.sync_modules.get(camera.sync_serial or "")
-                findings.extend(
-                    _device_findings(camera, sync_module, thresholds, history, now)
-                )
+        if not cloud_unreachable:
+            findings.extend(
+                _account_device_findings(health, thresholds, history, now, skip)
+            )
     return tuple(sorted(findings, key=_sort_key))
+
+
+def behind_sync_module(
+    health: AccountHealth, camera: CameraHealth
+) -> SyncModuleHealth | None:
+    """Return the Sync Module a camera reports through, if it does.
+
+    Battery cameras (Outdoor, Indoor, XT) reach Blink over the Sync Module's radio; Minis
+    and doorbells use Wi-Fi on their own.
+    """
+    if camera.kind is not DeviceKind.CAMERA or camera.sync_serial is None:
+        return None
+    return health.sync_modules.get(camera.sync_serial)
+
+
+def _account_device_findings(
+    health: AccountHealth,
+    thresholds: Thresholds,
+    history: History,
+    now: datetime,
+    skip: frozenset[str],
+) -> list[Finding]:
+    """Check every device, each camera behind an offline Sync Module only as marked."""
+    findings: list[Finding] = []
+    behind: dict[str, list[str]] = {}
+    for camera in health.cameras.values():
+        sync = behind_sync_module(health, camera)
+        if camera.serial in skip or sync is None or sync.online is not False:
+            continue
+        behind.setdefault(sync.serial, []).append(camera.name)
+        findings.append(
+            _finding(
+                FindingKind.BEHIND_OFFLINE_SYNC_MODULE,
+                Severity.WARNING,
+                camera.serial,
+                device=camera.name,
+                sync_module=sync.name,
+            )
+        )
+    for sync in health.sync_modules.values():
+        if sync.serial not in skip:
+            cameras = ", ".join(sorted(behind.get(sync.serial, []), key=str.casefold))
+            findings.extend(
+                _device_findings(
+                    sync, None, thresholds, history, now, cameras=cameras or NO_VALUE
+                )
+            )
+    marked = {finding.serial for finding in findings if finding.kind in DEPENDENT_KINDS}
+    for camera in health.cameras.values():
+        if camera.serial not in skip and camera.serial not in marked:
+            sync_module = health.sync_modules.get(camera.sync_serial or "")
+            findings.extend(
+                _device_findings(camera, sync_module, thresholds, history, now)
+            )
+    return findings
 
 
 def device_status(
     findings: Iterable[Finding], serial: str
-) -> Literal["ok", "warning", "problem"]:
-    """Return a device's overall health from its own findings: ok, warning or problem."""
-    severities = {finding.severity for finding in findings if finding.serial == serial}
+) -> Literal["ok", "warning", "problem", "blocked"]:
+    """Return a device's overall health from its own findings: ok, warning or problem.
+
+    Blocked: another device is the cause (the Sync Module it reports through is offline).
+    """
+    own = [finding for finding in findings if finding.serial == serial]
+    if any(finding.kind in DEPENDENT_KINDS for finding in own):
+        return "blocked"
+    severities = {finding.severity for finding in own}
     if Severity.PROBLEM in severities:
         return "problem"
     if Severity.WARNING in severities:
         return "warning"
     return "ok"
+
+
+LOCAL_STORAGE_ACTIVE = "active"
+LOCAL_STORAGE_INACTIVE = "inactive"
+LOCAL_STORAGE_OFF = "off"
+LOCAL_STORAGE_NOT_SUPPORTED = "not_supported"
+LOCAL_STORAGE_STATES = [
+    LOCAL_STORAGE_ACTIVE,
+    LOCAL_STORAGE_INACTIVE,
+    LOCAL_STORAGE_OFF,
+    LOCAL_STORAGE_NOT_SUPPORTED,
+]
+
+
+def local_storage_state(sync: SyncModuleHealth) -> str | None:
+    """Return a Sync Module's local storage: active, inactive, off or not_supported.
+
+    Blink says "active" when the USB drive records (blinkpy reads only that word), even with
+    `local_storage_enabled` false (a captured SM2 does); enabled and any other status is
+    inactive. None: unknown, or an offline Sync Module's stale last report.
+    """
+    if sync.local_storage_compatible is False:
+        return LOCAL_STORAGE_NOT_SUPPORTED
+    if sync.online is False or sync.local_storage_status is None:
+        return None
+    if sync.local_storage_status == LOCAL_STORAGE_ACTIVE:
+        return LOCAL_STORAGE_ACTIVE
+    return LOCAL_STORAGE_INACTIVE if sync.local_storage_enabled else LOCAL_STORAGE_OFF
 
 
 # --- checks behind evaluate() ---------------------------------------------------------------
@@ -339,6 +442,7 @@ def _device_findings(
     thresholds: Thresholds,
     history: History,
     now: datetime,
+    **extra: str,
 ) -> list[Finding]:
     """Check one device: offline past its grace, weak signals, low battery."""
     findings: list[Finding] = []
@@ -363,11 +467,25 @@ def _device_findings(
                     value=str(_minutes(offline_for)),
                     threshold=str(_minutes(grace)),
                     since=since.isoformat(),
+                    **extra,
                 )
             )
     else:
         # An offline device's bars are its last report before it went quiet: stale.
         findings.extend(_signal_findings(device, sync_module, thresholds))
+    if (
+        isinstance(device, SyncModuleHealth)
+        and local_storage_state(device) == LOCAL_STORAGE_INACTIVE
+    ):
+        findings.append(
+            _finding(
+                FindingKind.LOCAL_STORAGE_INACTIVE,
+                Severity.WARNING,
+                device.serial,
+                device=device.name,
+                status=device.local_storage_status or NO_VALUE,
+            )
+        )
     # Battery advice only for a camera known to take batteries.
     if (
         camera is not None

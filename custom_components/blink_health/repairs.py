@@ -2,7 +2,7 @@
 
 The shape follows unifiprotect ("act, re-check, else explain") and shelly (a menu that can
 ignore the issue): a base flow (repairs_base.py) and one short flow per kind of issue. The
-power-cycle and re-add steps are step groups (power_flow.py, readd/flow.py) that the flows
+power-cycle and re-add steps are step groups (power/flow.py, readd/flow.py) that the flows
 which offer them hold and delegate to.
 """
 
@@ -19,6 +19,10 @@ from homeassistant.core import HomeAssistant
 from .attach import SwitchToSignInFlow, is_attach_issue
 from .const import DOMAIN
 from .issues import OFFLINE_KINDS, READD_PREFIX, TROUBLESHOOT_PREFIX, managed_kind
+from .power import (
+    ISSUE_PREFIX as POWER_ISSUE_PREFIX,
+    async_create_fix_flow as async_create_power_fix_flow,
+)
 from .repairs_check_again import CHECK_AGAIN_KINDS, CheckAgainRepairFlow
 from .repairs_offline import OfflineRepairFlow
 from .repairs_readd import ReaddRepairFlow
@@ -30,6 +34,9 @@ async def async_create_fix_flow(
 ) -> RepairsFlow:
     """Return the fix flow of an issue."""
     data = data or {}
+    if issue_id.startswith(POWER_ISSUE_PREFIX):
+        # A plug left off: fixable whatever state its entry is in (even removed).
+        return async_create_power_fix_flow(hass, data)
     if is_attach_issue(issue_id):
         # Raised while the entry cannot read the Blink integration, so it need not be loaded.
         return SwitchToSignInFlow(str(data.get("entry_id") or ""))

@@ -8,7 +8,7 @@ from homeassistant.components.repairs import RepairsFlowResult
 
 from .figures import NO_VALUE
 from .power import PowerCycleOutcome
-from .power_flow import PowerCycleSteps
+from .power.flow import PowerCycleSteps
 from .repairs_base import BlinkRepairFlow
 from .runtime import BlinkHealthConfigEntry
 
@@ -84,7 +84,7 @@ class OfflineRepairFlow(BlinkRepairFlow):
         await self.async_fresh()
         return self._online_or_explain()
 
-    # --- the power-cycle steps (power_flow.py) ---
+    # --- the power-cycle steps (power/flow.py) ---
 
     async def async_step_pick_plug(
         self, user_input: dict[str, Any] | None = None

@@ -17,7 +17,7 @@ from .figures import NO_VALUE
 from .health import CameraHealth
 from .playbook import StepId
 from .power import PowerCycleOutcome
-from .power_flow import PowerCycleSteps
+from .power.flow import PowerCycleSteps
 from .readd.flow import ReaddSteps
 from .repairs_base import BlinkRepairFlow
 from .runtime import BlinkHealthConfigEntry
@@ -213,7 +213,7 @@ class TroubleshootRepairFlow(BlinkRepairFlow):
         """Re-check after the user unplugged the device for 10 s (or took the batteries out)."""
         return await self.async_step_recheck()
 
-    # --- the power-cycle steps (power_flow.py) ---
+    # --- the power-cycle steps (power/flow.py) ---
 
     async def async_step_pick_plug(
         self, user_input: dict[str, Any] | None = None

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from homeassistant.config_entries import ConfigEntry
 
 from .coordinator import BlinkHealthCoordinator
+from .outages import OutageHistory
 from .power import PowerCycles
 from .readd import ReaddWatcher
 from .watchdog import CoreWatchdog
@@ -21,6 +22,8 @@ class BlinkHealthData:
     readd: ReaddWatcher
     # Reloads a stuck core Blink entry (issue 21); started only when its option is on.
     watchdog: CoreWatchdog
+    # Outages per device and the account's fixes, kept across restarts (issue 20).
+    outages: OutageHistory
 
 
 type BlinkHealthConfigEntry = ConfigEntry[BlinkHealthData]

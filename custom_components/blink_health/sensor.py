@@ -30,14 +30,16 @@ from .entity import (
     account_key,
     async_track_devices,
 )
-from .health import CameraHealth, DeviceKind
-from .playbook import device_status
+from .health import CameraHealth, DeviceKind, SyncModuleHealth
+from .outages.entities import async_add_history_sensors
+from .playbook import LOCAL_STORAGE_STATES, device_status, local_storage_state
 from .runtime import BlinkHealthConfigEntry
 
 # Read-only platform: all data comes from the coordinator.
 PARALLEL_UPDATES = 0
 
-HEALTH_STATES = ["ok", "warning", "problem"]
+# blocked: another device is the cause (the Sync Module it reports through is offline).
+HEALTH_STATES = ["ok", "warning", "problem", "blocked"]
 
 type SensorValue = int | float | str | datetime | None
 
@@ -99,6 +101,23 @@ DEVICE_SENSORS: tuple[DeviceSensorDescription, ...] = (
         value_fn=lambda device: c.temperature if (c := _camera(device)) else None,
         exists_fn=lambda device: (
             (c := _camera(device)) is not None and c.kind is not DeviceKind.MINI
+        ),
+    ),
+    # Sync Module 2 with a USB drive: from the homescreen's own fields (issue 20).
+    DeviceSensorDescription(
+        key="local_storage",
+        translation_key="local_storage",
+        device_class=SensorDeviceClass.ENUM,
+        options=LOCAL_STORAGE_STATES,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda device: (
+            local_storage_state(device)
+            if isinstance(device, SyncModuleHealth)
+            else None
+        ),
+        exists_fn=lambda device: (
+            isinstance(device, SyncModuleHealth)
+            and device.local_storage_compatible is not None
         ),
     ),
     DeviceSensorDescription(
@@ -166,6 +185,7 @@ async def async_setup_entry(
         return sensors
 
     async_track_devices(entry, async_add_entities, entities_for)
+    async_add_history_sensors(entry, async_add_entities)
 
 
 class BlinkHealthDeviceSensor(BlinkHealthEntity, SensorEntity):

@@ -11,7 +11,15 @@ from . import DOMAIN, ROOT
 from .onboarding import ONBOARDING_EXTRAS
 
 # Integrations configuration.yaml sets up besides the ones Home Assistant always loads.
-CONFIGURED = ("lovelace", "rest", "rest_command", "template")
+CONFIGURED = (
+    "history",
+    "logbook",
+    "lovelace",
+    "recorder",
+    "rest",
+    "rest_command",
+    "template",
+)
 
 
 def _manifest_requirements(manifests: Path, domains: Iterable[str]) -> set[str]:

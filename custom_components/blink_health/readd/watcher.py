@@ -16,6 +16,7 @@ from homeassistant.util import dt as dt_util
 
 from custom_components.blink_health.const import DOMAIN, LOGGER
 from custom_components.blink_health.errors import translated_error
+from custom_components.blink_health.events import fire_readd_ended
 from custom_components.blink_health.health import AccountHealth
 from custom_components.blink_health.issues import READD_PREFIX, async_open_readd_issue
 from custom_components.blink_health.settings import plug_for
@@ -241,6 +242,8 @@ class ReaddWatcher:
             else:
                 ir.async_delete_issue(self.hass, DOMAIN, f"{READD_PREFIX}{serial}")
             self._claims.pace(watching=self.watching)
+            # Issue 20: the outage history and the logbook hear of it.
+            fire_readd_ended(self.hass, self.entry, procedure)
         self._waiters.wake(serial)
 
     @callback

@@ -16,11 +16,11 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.selector import EntitySelector, EntitySelectorConfig
 import probatio
 
-from .const import DOMAIN
-from .health import CameraHealth, SyncModuleHealth
-from .power import PowerCycleOutcome, can_power_cycle
-from .runtime import BlinkHealthConfigEntry
-from .settings import async_set_plug, plug_for
+from custom_components.blink_health.const import DOMAIN
+from custom_components.blink_health.health import CameraHealth, SyncModuleHealth
+from custom_components.blink_health.power import PowerCycleOutcome, can_power_cycle
+from custom_components.blink_health.runtime import BlinkHealthConfigEntry
+from custom_components.blink_health.settings import async_set_plug, plug_for
 
 CONF_PLUG = "plug"
 
