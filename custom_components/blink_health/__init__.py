@@ -21,6 +21,7 @@ from .const import (
 )
 from .coordinator import BlinkHealthCoordinator
 from .devices import async_follow_core_devices
+from .frontend import async_register_card
 from .issues import async_remove_issues, async_unload_issues
 from .outages import STORE_NAME as OUTAGES_STORE, OutageHistory
 from .power import PowerCycles, async_remove_power, async_setup_power
@@ -38,6 +39,7 @@ PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.S
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Set up Blink Health: actions are registered here so automations always validate."""
     async_setup_services(hass)
+    await async_register_card(hass)
     # Before any entry, and whatever becomes of it (setup retry, reauth): plugs a previous
     # run left off go back on (the power slice's keeper does not depend on the entries).
     await async_setup_power(hass)
