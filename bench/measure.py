@@ -354,14 +354,12 @@ async def _async_map_plug(
         options.async_abort(result["flow_id"])
         return False
     result = await options.async_configure(result["flow_id"], {"next_step_id": "plugs"})
-    schema = result.get("data_schema")
-    field_name = next(
-        (str(key) for key in (schema.schema if schema else {}) if serial in str(key)),
-        None,
-    )
-    if field_name is None:
+    # Choose the device, then give its plug (the Smart plugs pages).
+    result = await options.async_configure(result["flow_id"], {"device": serial})
+    if result.get("step_id") != "plug":
+        options.async_abort(result["flow_id"])
         return False
-    result = await options.async_configure(result["flow_id"], {field_name: plug})
+    result = await options.async_configure(result["flow_id"], {"plug": plug})
     await hass.async_block_till_done(wait_background_tasks=True)
     return str(result.get("type")) == "create_entry"
 

@@ -371,3 +371,27 @@ async def test_a_device_gone_from_the_account_is_forgotten(
     assert history.record(SIDE_GATE) is None
     assert history.outages_24h(SIDE_GATE) is None
     assert history.availability_7d(SIDE_GATE) is None
+
+
+async def test_only_devices_with_an_outage_are_told_each_poll(
+    hass: HomeAssistant,
+    sim: SimServer,
+    freezer: FrozenDateTimeFactory,
+    init_integration: ConfigEntry,
+) -> None:
+    """A device without an outage in the window shows the same figures: it is not told."""
+    history = init_integration.runtime_data.outages
+    told: list[str] = []
+    for serial in (HALL_MINI, FRONT_YARD):
+        init_integration.async_on_unload(
+            history.async_add_listener(
+                lambda serial=serial: told.append(serial), serial
+            )
+        )
+    await async_poll(hass, freezer)  # the first span of time: every figure appears
+    sim.world.patch_device(HALL_MINI, {"status": "offline"})
+    await async_poll(hass, freezer)
+    told.clear()
+    await async_poll(hass, freezer)
+    # The Mini's outage lasts and its figures move; Front Yard's stay 0 and 100 %.
+    assert told == [HALL_MINI]

@@ -133,10 +133,12 @@ class DeviceHistorySensor(BlinkHealthEntity, SensorEntity):
 
     @override
     async def async_added_to_hass(self) -> None:
-        """Follow the history as well as the device's polls."""
+        """Follow the device's history as well as its polls."""
         await super().async_added_to_hass()
         self.async_on_remove(
-            self.history.async_add_listener(self._handle_coordinator_update)
+            self.history.async_add_listener(
+                self._handle_coordinator_update, self.serial
+            )
         )
 
     @property

@@ -48,7 +48,10 @@ class OutageHistory:
         self.power_cycles: list[datetime] = []
         self.readds: list[datetime] = []
         self._store = account_store(hass, entry, STORE_NAME)
-        self._listeners: list[CALLBACK_TYPE] = []
+        # Per device serial; None: the account's sensors.
+        self._listeners: dict[str | None, list[CALLBACK_TYPE]] = {}
+        # Devices first seen at the last poll (their availability needs a span of time).
+        self._seen_first: set[str] = set()
         self._unsubscribe: list[CALLBACK_TYPE] = []
 
     async def async_setup(self) -> None:
@@ -97,10 +100,13 @@ class OutageHistory:
     # ----- what the sensors read ------------------------------------------------------------
 
     @callback
-    def async_add_listener(self, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
-        """Call `listener` whenever the figures may have changed (after each poll, each event)."""
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener)
+    def async_add_listener(
+        self, listener: CALLBACK_TYPE, serial: str | None = None
+    ) -> CALLBACK_TYPE:
+        """Call `listener` whenever a device's figures (or the account's) may have changed."""
+        listeners = self._listeners.setdefault(serial, [])
+        listeners.append(listener)
+        return lambda: listeners.remove(listener)
 
     def record(self, serial: str) -> DeviceRecord | None:
         """Return a device's record, if the history has seen it."""
@@ -135,25 +141,38 @@ class OutageHistory:
     def _on_poll(self, health: AccountHealth) -> None:
         """Open or close outages from what a good poll saw."""
         now = dt_util.utcnow()
-        changed = False
+        changed: set[str] = set()
+        new: set[str] = set()
         for device in iter_devices(health):
             record = self.devices.get(device.serial)
             if record is None:
                 record = self.devices[device.serial] = DeviceRecord(since=now)
-                changed = True
-            changed |= record.seen(device.online, now)
-            changed |= record.prune(now)
+                new.add(device.serial)
+            if record.seen(device.online, now) | record.prune(now):
+                changed.add(device.serial)
         # A device gone from the account (and no longer kept) with nothing left to show.
+        gone = False
         for serial in (
             set(self.devices) - health.serials - self.coordinator.kept_serials
         ):
             if not self.devices[serial].outages:
                 del self.devices[serial]
-                changed = True
-        if changed:
+                gone = True
+        if changed or new or gone:
             self._save()
-        # Every poll: the figures move with time (a lasting outage, a day's window).
-        self._notify()
+        # The figures move with time only where there is an outage in the window (a lasting
+        # one, a day's or a week's window passing it); a device without one shows 0 and
+        # 100 % until it has one: most devices, most polls, are not told.
+        # A device first seen at the last poll had no span yet: its availability appears now.
+        moving = (
+            changed
+            | new
+            | self._seen_first
+            | {serial for serial, record in self.devices.items() if record.outages}
+        )
+        self._seen_first = new
+        account = self.power_cycles or self.readds
+        self._notify(moving | ({None} if account else set()))
 
     @callback
     def _on_power_cycle(self, event: Event[Mapping[str, Any]]) -> None:
@@ -198,10 +217,12 @@ class OutageHistory:
         self._store.async_delay_save(self._stored, SAVE_DELAY)
 
     @callback
-    def _notify(self) -> None:
-        """Tell the sensors the figures may have changed."""
-        for listener in list(self._listeners):
-            listener()
+    def _notify(self, whose: set[str | None] | None = None) -> None:
+        """Tell the sensors whose figures may have changed (every sensor: `whose` None)."""
+        for serial, listeners in list(self._listeners.items()):
+            if whose is None or serial in whose:
+                for listener in list(listeners):
+                    listener()
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
