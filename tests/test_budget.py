@@ -621,3 +621,48 @@ async def test_spent_budget_serves_the_last_data_and_polling_goes_on(
     await _poll(hass, sim, freezer)
     assert sim.requests[HOMESCREEN] == 1
     assert _reachable(hass, sim) == STATE_ON
+
+
+async def test_a_refresh_refused_by_the_budget_is_late_not_lost(
+    hass: HomeAssistant,
+    sim: SimServer,
+    init_integration: ConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A user's refresh with the minute's budget spent is sent once the budget admits it."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    coordinator = init_integration.runtime_data.coordinator
+    freezer.tick(timedelta(seconds=60))
+    # A minute's extra requests just spent (a setup and two options saves, say).
+    coordinator.governor.sent(time.monotonic(), EXTRA_PER_MINUTE, reserved=False)
+    sim.world.patch_device(FRONT_YARD, {"status": "offline"})
+    sim.requests.reset()
+    await hass.services.async_call(
+        "homeassistant",
+        "update_entity",
+        {"entity_id": "binary_sensor.front_yard_online"},
+        blocking=True,
+    )
+    assert sim.requests.total() == 0
+    assert hass.states.get("binary_sensor.front_yard_online").state == STATE_ON
+    # Asked again meanwhile: still one put-off poll, not one per ask.
+    freezer.tick(timedelta(seconds=20))
+    async_fire_time_changed(hass)
+    await hass.services.async_call(
+        "homeassistant",
+        "update_entity",
+        {"entity_id": "binary_sensor.front_yard_online"},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    assert sim.requests.total() == 0
+    # The minute passes: the put-off poll goes out by itself, once.
+    freezer.tick(timedelta(seconds=41))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert sim.requests[HOMESCREEN] == 1
+    assert hass.states.get("binary_sensor.front_yard_online").state == STATE_OFF
+    freezer.tick(timedelta(seconds=30))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert sim.requests[HOMESCREEN] == 1

@@ -126,6 +126,8 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
         self.served = False
         # Why the last request for fresh data was not sent, if it was not.
         self.refusal: Refusal | None = None
+        # The one poll put off until the budget admits it (a refused request is late, not lost).
+        self._deferred: CALLBACK_TYPE | None = None
 
     @property
     def governor(self) -> RequestGovernor:
@@ -283,8 +285,36 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
         """Answer a poll from data already held (no request), with the findings up to date."""
         self.served = True
         self.refusal = refusal
+        if refusal is not None and refusal.hold is Hold.BUDGET:
+            self._defer(refusal.wait)
         self._evaluate(health)
         return health
+
+    @callback
+    def _defer(self, wait: float) -> None:
+        """Poll once the budget admits it, unless the schedule's own poll comes first."""
+        interval = self.update_interval
+        if self._deferred is not None or (
+            interval is not None and wait >= interval.total_seconds()
+        ):
+            return
+
+        @callback
+        def poll(_: datetime) -> None:
+            """Send the put-off poll (through the governor, like any other)."""
+            self._deferred = None
+            self.config_entry.async_create_background_task(
+                self.hass, self.async_refresh(), "blink_health deferred poll"
+            )
+
+        self._deferred = async_call_later(self.hass, wait + 1.0, poll)
+
+    async def async_shutdown(self) -> None:
+        """Cancel the put-off poll with the schedule's."""
+        if self._deferred is not None:
+            self._deferred()
+            self._deferred = None
+        await super().async_shutdown()
 
     def _held(self, refusal: Refusal) -> UpdateFailed:
         """Return the error of a poll not sent: Blink's pause, the backoff, or the budget."""

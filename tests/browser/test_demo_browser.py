@@ -108,7 +108,10 @@ class DemoProcess:
                     break
                 self.lines.append(line.rstrip())
                 if line.startswith("READY "):
-                    return dict(json.loads(line.removeprefix("READY ")))
+                    ready = dict(json.loads(line.removeprefix("READY ")))
+                    # When Blink Health's setup poll had been answered, at the latest.
+                    ready["ready_at"] = time.monotonic()
+                    return ready
         pytest.fail(
             "scripts/demo did not get ready:\n"
             + "\n".join(self.lines)
