@@ -1004,3 +1004,25 @@ async def test_request_homescreen_errors(
     monkeypatch.setattr(blink.auth, "query", no_answer)
     with pytest.raises(CloudUnavailable, match="no answer"):
         await async_request_homescreen(blink)
+
+
+async def test_email_of_an_attached_entry_is_refused(
+    hass: HomeAssistant, sim: SimServer, core_entry: ConfigEntry
+) -> None:
+    """An entry that reads the Blink integration owns the email of that integration's entry."""
+    await async_attach(hass, core_entry)
+    account = sim.world.account
+    sim.requests.reset()
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "sign_in"}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_USERNAME: account.email, CONF_PASSWORD: account.password},
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert sum(sim.requests.values()) == 0

@@ -91,23 +91,16 @@ async def test_each_entry_has_its_own_hardware_id(
     hass: HomeAssistant, sim: SimServer
 ) -> None:
     """Two sign-ins never share a hardware id (Blink flags shared ones)."""
-    ids = set()
-    for _ in range(2):
-        flow_id = await _start(hass)
-        account = sim.world.account
-        await _configure(
-            hass,
-            flow_id,
-            {CONF_USERNAME: account.email, CONF_PASSWORD: account.password},
-        )
-        result = await _configure(hass, flow_id, {"pin": account.pin})
-        if result["type"] is FlowResultType.CREATE_ENTRY:
-            ids.add(result["result"].data["hardware_id"])
-            await hass.async_block_till_done()
-        else:
-            assert result["type"] is FlowResultType.ABORT
-            assert result["reason"] == "already_configured"
-    assert len(ids) == 1
+    account = sim.world.account
+    first = await async_sign_in(hass, sim)
+    await hass.async_block_till_done()
+    hardware_id = first["result"].data["hardware_id"]
+    await hass.config_entries.async_remove(first["result"].entry_id)
+    second = await async_sign_in(hass, sim)
+    assert second["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert second["result"].data["hardware_id"] != hardware_id
+    assert account.email == second["result"].data[CONF_USERNAME]
 
 
 async def test_wrong_password_then_right(hass: HomeAssistant, sim: SimServer) -> None:
@@ -221,6 +214,64 @@ async def test_already_configured(
     result = await async_sign_in(hass, sim)
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
+
+
+async def test_known_email_is_refused_before_any_request(
+    hass: HomeAssistant, sim: SimServer, init_integration: ConfigEntry
+) -> None:
+    """The email of an account already set up aborts at once: no password check, no PIN."""
+    account = sim.world.account
+    sim.requests.reset()
+    flow_id = await _start(hass)
+    result = await _configure(
+        hass,
+        flow_id,
+        {CONF_USERNAME: f" {account.email.upper()} ", CONF_PASSWORD: "anything"},
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert sum(sim.requests.values()) == 0
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["123 456", "123-456", "１２３４５６", " 123456 ", "１２３ ４５６", "12\u20133456"],
+)
+async def test_pin_as_people_type_it(
+    hass: HomeAssistant, sim: SimServer, typed: str
+) -> None:
+    """Grouped, dashed, full-width or padded codes are sent as six digits, and Blink takes them."""
+    account = sim.world.account
+    assert account.pin == "123456"
+    flow_id = await _start(hass)
+    await _configure(
+        hass, flow_id, {CONF_USERNAME: account.email, CONF_PASSWORD: account.password}
+    )
+    sim.requests.reset()
+    result = await _configure(hass, flow_id, {"pin": typed})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+
+
+@pytest.mark.parametrize("typed", ["12345", "1234567", "12a456", "PIN 123456", ""])
+async def test_impossible_pin_costs_no_request(
+    hass: HomeAssistant, sim: SimServer, typed: str
+) -> None:
+    """Letters or a wrong length get a translated form error and Blink is not asked."""
+    account = sim.world.account
+    flow_id = await _start(hass)
+    await _configure(
+        hass, flow_id, {CONF_USERNAME: account.email, CONF_PASSWORD: account.password}
+    )
+    sim.requests.reset()
+    result = await _configure(hass, flow_id, {"pin": typed})
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "2fa"
+    assert result["errors"] == {"pin": "pin_format"}
+    assert EN["config"]["error"]["pin_format"]
+    assert sum(sim.requests.values()) == 0
+    result = await _configure(hass, flow_id, {"pin": account.pin})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
 async def test_reauth_after_refresh_token_revoked(

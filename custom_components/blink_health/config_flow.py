@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+import re
 from typing import Any, override
+import unicodedata
 import uuid
 
 from aiohttp import ClientSession
@@ -99,6 +101,10 @@ CREDENTIALS_SCHEMA = probatio.Schema(
     }
 )
 PIN_SCHEMA = probatio.Schema({probatio.Required(CONF_PIN): str})
+# Blink's verification codes are six digits; people type them grouped ("123 456", "123-456").
+PIN_LENGTH = 6
+_PIN_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212._]")
+_PIN = re.compile(rf"[0-9]{{{PIN_LENGTH}}}")
 # The options the settings step owns; other steps (plugs) keep theirs.
 SETTINGS_KEYS = (
     CONF_DOWNLOAD_SENSOR,
@@ -121,6 +127,21 @@ def entry_title(email: str) -> str:
     """Return a title that tells accounts apart without writing the email into logs."""
     name, _, domain = email.partition("@")
     return f"Blink ({name[:1]}***@{domain})" if domain else "Blink"
+
+
+def normalize_pin(text: str) -> str | None:
+    """Return the code as Blink wants it (six ASCII digits), or None if it cannot be one.
+
+    NFKC turns full-width digits ("１２３４５６") into ASCII ones; spaces and dashes between
+    groups are dropped.
+    """
+    pin = _PIN_SEPARATORS.sub("", unicodedata.normalize("NFKC", text))
+    return pin if _PIN.fullmatch(pin) else None
+
+
+def _same_email(first: str, second: str) -> bool:
+    """Return whether two emails name the same Blink account (Blink ignores case)."""
+    return first.strip().casefold() == second.strip().casefold()
 
 
 def _error_key(err: CloudError) -> str:
@@ -272,6 +293,9 @@ class BlinkHealthConfigFlow(ConfigFlow, domain=DOMAIN):
         existing: Mapping[str, Any] = {}
         if self.source in (SOURCE_REAUTH, SOURCE_RECONFIGURE):
             existing = self._get_entry_for_source().data
+        if user_input is not None and self._email_configured(user_input[CONF_USERNAME]):
+            # Known account: refuse before Blink is asked anything (no password, no PIN).
+            return self.async_abort(reason="already_configured")
         if user_input is not None:
             self._cloud = self._new_cloud(
                 {
@@ -307,14 +331,43 @@ class BlinkHealthConfigFlow(ConfigFlow, domain=DOMAIN):
             errors=errors,
         )
 
+    def _email_configured(self, email: str) -> bool:
+        """Return whether a new sign-in's email is that of an account already set up.
+
+        Reauth and reconfigure work on their own entry and are never refused here; an entry
+        that reads the Blink integration counts with the email of that integration's entry.
+        """
+        if self.source in (SOURCE_REAUTH, SOURCE_RECONFIGURE):
+            return False
+        for entry in self._async_current_entries(include_ignore=False):
+            known = entry.data.get(CONF_USERNAME)
+            if entry.data.get(CONF_MODE) == MODE_ATTACH:
+                core = self.hass.config_entries.async_get_entry(
+                    entry.data.get(CONF_CORE_ENTRY_ID, "")
+                )
+                known = core.data.get(CONF_USERNAME) if core is not None else None
+            if isinstance(known, str) and _same_email(known, email):
+                return True
+        return False
+
     async def async_step_2fa(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask for the PIN Blink sent by SMS or email."""
         errors: dict[str, str] = {}
         if user_input is not None and self._cloud is not None:
+            if (pin := normalize_pin(user_input[CONF_PIN])) is None:
+                # Not a code Blink could have sent: asking Blink would only cost a request.
+                errors[CONF_PIN] = "pin_format"
+                return self.async_show_form(
+                    step_id="2fa",
+                    data_schema=self.add_suggested_values_to_schema(
+                        PIN_SCHEMA, user_input
+                    ),
+                    errors=errors,
+                )
             try:
-                await self._cloud.async_verify_pin(user_input[CONF_PIN].strip())
+                await self._cloud.async_verify_pin(pin)
             except CloudError as err:
                 errors["base"] = _error_key(err)
             except Exception:  # noqa: BLE001 - a flow must never crash on the user

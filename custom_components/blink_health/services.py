@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+import math
+from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import (
@@ -45,15 +47,15 @@ DIAGNOSE_SCHEMA = probatio.Schema(
 POWER_CYCLE_SCHEMA = probatio.Schema(
     {
         probatio.Required(ATTR_DEVICE_ID): cv.string,
-        probatio.Optional(ATTR_OFF_SECONDS, default=10): probatio.All(
-            probatio.Coerce(float), probatio.Range(min=5, max=120)
-        ),
+        # Numbers are checked in the handler, so a refusal names the bounds and the value given.
+        probatio.Optional(ATTR_OFF_SECONDS, default=10): object,
         probatio.Optional(ATTR_WAIT_ONLINE, default=True): cv.boolean,
-        probatio.Optional(ATTR_TIMEOUT, default=600): probatio.All(
-            probatio.Coerce(float), probatio.Range(min=30, max=600)
-        ),
+        probatio.Optional(ATTR_TIMEOUT, default=600): object,
     }
 )
+OFF_SECONDS_RANGE = (5, 120)
+POWER_CYCLE_TIMEOUT_RANGE = (30, 600)
+READD_TIMEOUT_RANGE = (5, 240)
 
 # The re-add's timeout is in minutes: a person works through the Blink app meanwhile.
 READD_CAMERA_SCHEMA = probatio.Schema(
@@ -62,9 +64,28 @@ READD_CAMERA_SCHEMA = probatio.Schema(
         probatio.Optional(ATTR_WAIT, default=False): cv.boolean,
         probatio.Optional(
             ATTR_TIMEOUT, default=DEFAULT_TIMEOUT.total_seconds() / 60
-        ): probatio.All(probatio.Coerce(float), probatio.Range(min=5, max=240)),
+        ): object,
     }
 )
+
+
+def _in_range(value: Any, bounds: tuple[float, float]) -> float | None:
+    """Return the value as a number if it is one within the bounds, else None."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except TypeError, ValueError:
+        return None
+    low, high = bounds
+    return number if math.isfinite(number) and low <= number <= high else None
+
+
+def _shown(value: Any) -> str:
+    """Return the value as the user gave it, whole numbers without ".0"."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,12 +196,28 @@ async def _async_diagnose(call: ServiceCall) -> ServiceResponse:
 
 async def _async_power_cycle(call: ServiceCall) -> ServiceResponse:
     """Power-cycle the device through its smart plug; respond with the outcome."""
+    off_seconds = _in_range(call.data[ATTR_OFF_SECONDS], OFF_SECONDS_RANGE)
+    if off_seconds is None:
+        raise translated_error(
+            "off_seconds_out_of_range",
+            min=OFF_SECONDS_RANGE[0],
+            max=OFF_SECONDS_RANGE[1],
+            value=_shown(call.data[ATTR_OFF_SECONDS]),
+        )
+    timeout = _in_range(call.data[ATTR_TIMEOUT], POWER_CYCLE_TIMEOUT_RANGE)
+    if timeout is None:
+        raise translated_error(
+            "power_cycle_timeout_out_of_range",
+            min=POWER_CYCLE_TIMEOUT_RANGE[0],
+            max=POWER_CYCLE_TIMEOUT_RANGE[1],
+            value=_shown(call.data[ATTR_TIMEOUT]),
+        )
     target = resolve_device(call.hass, call)
     outcome = await target.entry.runtime_data.power.async_power_cycle(
         target.serial,
-        off_seconds=call.data[ATTR_OFF_SECONDS],
+        off_seconds=off_seconds,
         wait_online=call.data[ATTR_WAIT_ONLINE],
-        verify_seconds=call.data[ATTR_TIMEOUT],
+        verify_seconds=timeout,
         plug=None,
     )
     return outcome.as_dict() if call.return_response else None
@@ -191,11 +228,17 @@ async def _async_readd_camera(call: ServiceCall) -> ServiceResponse:
 
     A camera away from the account may be joined or watched again: the re-add decides.
     """
+    minutes = _in_range(call.data[ATTR_TIMEOUT], READD_TIMEOUT_RANGE)
+    if minutes is None:
+        raise translated_error(
+            "readd_timeout_out_of_range",
+            min=READD_TIMEOUT_RANGE[0],
+            max=READD_TIMEOUT_RANGE[1],
+            value=_shown(call.data[ATTR_TIMEOUT]),
+        )
     target = resolve_device(call.hass, call, on_account=False)
     readd = target.entry.runtime_data.readd
-    procedure = await readd.async_start(
-        target.serial, timedelta(minutes=call.data[ATTR_TIMEOUT])
-    )
+    procedure = await readd.async_start(target.serial, timedelta(minutes=minutes))
     if call.data[ATTR_WAIT]:
         procedure = await readd.async_wait_end(target.serial)
     return report(procedure) if call.return_response else None
