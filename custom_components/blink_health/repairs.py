@@ -56,8 +56,8 @@ async def async_create_fix_flow(
     serial = str(data.get("serial") or "") or None
     kind = managed_kind(issue_id)
     if kind in OFFLINE_KINDS and serial is not None:
-        data = entry.runtime_data.coordinator.data
-        device = data.device(serial) if data is not None else None
+        health = entry.runtime_data.coordinator.data
+        device = health.device(serial) if health is not None else None
         if kind is FindingKind.CAMERA_OFFLINE and is_on_batteries(device):
             return BatteryOfflineRepairFlow(entry, serial)
         return OfflineRepairFlow(entry, serial)
