@@ -274,7 +274,7 @@ def test_offline_start_in_the_future_counts_as_now() -> None:
     future = history(offline_since={"C1": NOW + timedelta(hours=1)})
     (finding,) = evaluate(health, DEFAULTS, NO_FIGURES, future)
     assert finding.kind is FindingKind.OFFLINE_WAITING
-    assert finding.evidence["value"] == "0"
+    assert finding.evidence["since"] == future.offline_since["C1"].isoformat()
 
 
 # --- signal -----------------------------------------------------------------------------------
@@ -357,7 +357,7 @@ def test_offline_time_counts_from_the_last_report() -> None:
     # Seen offline just now: the old report does not skip the grace (sleepers report late).
     (waiting,) = evaluate(health, DEFAULTS, NO_FIGURES, history())
     assert waiting.kind is FindingKind.OFFLINE_WAITING
-    assert waiting.evidence["offline_for"] == "6 h 32 min"
+    assert waiting.evidence["since"] == last.isoformat()
 
 
 def test_a_plug_that_is_off_is_the_cause_at_once() -> None:

@@ -585,8 +585,14 @@ def _offline_finding(
             **figures,
         )
     if now - noticed < grace:
+        # Without the minutes: they move every poll, and nothing a person sees does.
         return _finding(
-            FindingKind.OFFLINE_WAITING, Severity.WARNING, device.serial, **figures
+            FindingKind.OFFLINE_WAITING,
+            Severity.WARNING,
+            device.serial,
+            device=device.name,
+            threshold=figures["threshold"],
+            since=figures["since"],
         )
     kind = FindingKind.CAMERA_OFFLINE if camera else FindingKind.SYNC_MODULE_OFFLINE
     return _finding(kind, Severity.PROBLEM, device.serial, **figures, **extra)
