@@ -16,6 +16,7 @@ from custom_components.blink_health.figures import NO_VALUE
 from custom_components.blink_health.health import AccountHealth, parse_account
 from custom_components.blink_health.playbook import (
     FINDING_STEP,
+    HEALTH_STATES,
     STEPS,
     STEPS_BY_ID,
     Finding,
@@ -26,6 +27,7 @@ from custom_components.blink_health.playbook import (
     StepId,
     StepKind,
     Thresholds,
+    device_reasons,
     device_status,
     evaluate,
 )
@@ -167,6 +169,7 @@ def test_sample_findings_in_article_order() -> None:
     assert garage.evidence == {
         "device": "Garage",
         "value": "60",
+        "offline_for": "1 h",
         "threshold": "30",
         "since": "2025-11-21T00:00:00+00:00",
     }
@@ -193,10 +196,19 @@ def test_sample_findings_in_article_order() -> None:
 
 
 def test_sample_healthy_right_after_going_offline() -> None:
-    """Devices just seen offline are within their grace: no findings but the battery."""
+    """Devices just seen offline are within their grace: only marked as waiting, no issue.
+
+    Health says what it sees (issue 19): waiting, not "ok"; the battery is a reason too.
+    """
     findings = evaluate(sample(), DEFAULTS, NO_FIGURES, history())
-    assert ids(findings) == [f"low_battery_{GARAGE}"]
-    assert device_status(findings, GARAGE) == "warning"
+    assert ids(findings) == [
+        f"offline_waiting_{GARAGE}",
+        f"low_battery_{GARAGE}",
+        f"offline_waiting_{HALL_MINI}",
+    ]
+    assert device_status(findings, GARAGE) == "waiting"
+    assert device_reasons(findings, GARAGE) == ["offline_waiting", "low_battery"]
+    assert device_status(findings, HALL_MINI) == "waiting"
 
 
 # --- offline ----------------------------------------------------------------------------------
@@ -237,7 +249,9 @@ def test_sync_module_offline() -> None:
 def test_offline_without_a_recorded_start_waits() -> None:
     """A device first seen offline now waits out its grace; zero grace reports at once."""
     health = account(cameras=[camera(status="offline")])
-    assert evaluate(health, DEFAULTS, NO_FIGURES, history()) == ()
+    assert ids(evaluate(health, DEFAULTS, NO_FIGURES, history())) == [
+        "offline_waiting_C1"
+    ]
     no_grace = Thresholds(battery_offline_grace=timedelta(0))
     assert ids(evaluate(health, no_grace, NO_FIGURES, history())) == [
         "camera_offline_C1"
@@ -258,7 +272,9 @@ def test_offline_start_in_the_future_counts_as_now() -> None:
     """A clock jump that puts the offline start after now does not go negative."""
     health = account(cameras=[camera(status="offline")])
     future = history(offline_since={"C1": NOW + timedelta(hours=1)})
-    assert evaluate(health, DEFAULTS, NO_FIGURES, future) == ()
+    (finding,) = evaluate(health, DEFAULTS, NO_FIGURES, future)
+    assert finding.kind is FindingKind.OFFLINE_WAITING
+    assert finding.evidence["since"] == future.offline_since["C1"].isoformat()
 
 
 # --- signal -----------------------------------------------------------------------------------
@@ -321,6 +337,50 @@ def test_weak_sync_link_needs_a_sync_module() -> None:
     assert evaluate(health, DEFAULTS, NO_FIGURES, history()) == ()
 
 
+def test_offline_time_counts_from_the_last_report() -> None:
+    """Seen offline 32 minutes ago, last report 6 hours ago: "6 h 32 min", the grace from the poll."""
+    last = NOW - timedelta(hours=6, minutes=32)
+    health = parse_account(
+        {"sync_modules": [sync()], "cameras": [camera(status="offline")]},
+        {"C1": {"camera": [{"signals": {"updated_at": last.isoformat()}}]}},
+    )
+    (finding,) = evaluate(
+        health,
+        DEFAULTS,
+        NO_FIGURES,
+        history(offline_since={"C1": NOW - timedelta(minutes=32)}),
+    )
+    assert finding.kind is FindingKind.CAMERA_OFFLINE
+    assert finding.evidence["offline_for"] == "6 h 32 min"
+    assert finding.evidence["value"] == str(6 * 60 + 32)
+    assert finding.evidence["since"] == last.isoformat()
+    # Seen offline just now: the old report does not skip the grace (sleepers report late).
+    (waiting,) = evaluate(health, DEFAULTS, NO_FIGURES, history())
+    assert waiting.kind is FindingKind.OFFLINE_WAITING
+    assert waiting.evidence["since"] == last.isoformat()
+
+
+def test_a_plug_that_is_off_is_the_cause_at_once() -> None:
+    """Offline with its plug off: the plug's finding, with no grace; online, nothing."""
+    health = account(syncs=[sync(status="offline")], cameras=[camera()])
+    findings = evaluate(
+        health, DEFAULTS, NO_FIGURES, history(), plugs_off={"S1": "Garage plug"}
+    )
+    assert ids(findings) == ["plug_off_S1", "behind_offline_sync_module_C1"]
+    plug_off = findings[0]
+    assert plug_off.severity is Severity.PROBLEM
+    assert plug_off.evidence["plug"] == "Garage plug"
+    assert device_status(findings, "S1") == "problem"
+    assert device_reasons(findings, "S1") == ["plug_off"]
+    online = account(syncs=[sync()], cameras=[camera()])
+    assert (
+        evaluate(
+            online, DEFAULTS, NO_FIGURES, history(), plugs_off={"S1": "Garage plug"}
+        )
+        == ()
+    )
+
+
 def test_weak_sync_link_ignored_while_sync_module_offline() -> None:
     """With its Sync Module offline, a camera's link bars are no separate finding.
 
@@ -330,7 +390,7 @@ def test_weak_sync_link_ignored_while_sync_module_offline() -> None:
         syncs=[sync(status="offline")], cameras=[camera(signals={"wifi": 5, "lfr": 0})]
     )
     findings = evaluate(health, DEFAULTS, NO_FIGURES, history())
-    assert ids(findings) == ["behind_offline_sync_module_C1"]
+    assert ids(findings) == ["behind_offline_sync_module_C1", "offline_waiting_S1"]
 
 
 def test_sync_module_weak_wifi() -> None:
@@ -354,7 +414,7 @@ def test_offline_device_gets_no_signal_findings() -> None:
         cameras=[camera(status="offline", signals={"wifi": 0, "lfr": 0})],
     )
     findings = evaluate(health, DEFAULTS, NO_FIGURES, history())
-    assert ids(findings) == ["behind_offline_sync_module_C1"]
+    assert ids(findings) == ["behind_offline_sync_module_C1", "offline_waiting_S1"]
 
 
 def test_unknown_status_still_checks_signal() -> None:
@@ -644,9 +704,7 @@ def test_evaluate_never_raises_and_is_deterministic(
         assert all(isinstance(value, str) for value in finding.evidence.values())
     if health is not None:
         for serial in health.serials:
-            assert device_status(findings, serial) in {
-                "ok",
-                "warning",
-                "problem",
-                "blocked",
-            }
+            status = device_status(findings, serial)
+            assert status in HEALTH_STATES
+            # Every health but ok says why.
+            assert (status == "ok") == (device_reasons(findings, serial) == [])

@@ -13,7 +13,7 @@ from homeassistant.core import HomeAssistant
 
 from custom_components.blink_health import repairs
 from custom_components.blink_health.issues import DEVICE_KINDS, FIXABLE_KINDS
-from custom_components.blink_health.playbook import DEPENDENT_KINDS, FindingKind, StepId
+from custom_components.blink_health.playbook import MARKER_KINDS, FindingKind, StepId
 
 PACKAGE = Path(repairs.__file__).parent
 # The step groups the fix flows hold; the flows themselves are repairs*.py.
@@ -81,6 +81,10 @@ def test_walk_finds_keys() -> None:
     """The code walk sees what the flows use (so the checks below can fail)."""
     keys = _keys_of_classes()
     assert {"init", "still_offline", "pick_plug"} <= keys["OfflineRepairFlow"]["step"]
+    battery = keys["BatteryOfflineRepairFlow"]["step"]
+    assert {"battery", "still_offline_battery"} <= battery
+    assert {"plug_not_on", "not_back"} <= keys["PlugOffRepairFlow"]["step"]
+    assert "switch_on" in keys["PlugOffRepairFlow"]["progress"]
     assert "issue_ignored" in keys["CheckAgainRepairFlow"]["abort"]
     assert "power_cycle" in keys["TroubleshootRepairFlow"]["progress"]
     assert "unplugged" in keys["TroubleshootRepairFlow"]["options"]
@@ -102,8 +106,9 @@ async def test_every_key_has_text(
     missing: list[str] = []
     # Issues raised outside the playbook's findings: each has a fix flow for one device.
     flow_issues = ("readd", "troubleshoot")
-    # Findings that only mark a device (another device is the cause) raise no issue.
-    kinds = [str(kind) for kind in FindingKind if kind not in DEPENDENT_KINDS]
+    # Findings that only mark a device (another device is the cause, or it may only be
+    # late) raise no issue.
+    kinds = [str(kind) for kind in FindingKind if kind not in MARKER_KINDS]
     for key in [*kinds, *flow_issues]:
         text = issues.get(key)
         if text is None or "title" not in text:

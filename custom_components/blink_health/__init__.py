@@ -96,6 +96,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlinkHealthConfigEntry) 
     coordinator = _build_coordinator(hass, entry)
     # The feature slices hook into the coordinator; it knows none of them.
     power = PowerCycles(hass, entry, coordinator)
+    # A device offline because its plug is switched off has the plug as its cause.
+    coordinator.plugs_off = power.plugs_off
     readd = ReaddWatcher(hass, entry, coordinator, reset=power.async_reset)
     # Before anything can fail: a plug an interrupted power cycle left off goes back on.
     await power.async_setup()

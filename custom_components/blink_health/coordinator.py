@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 import time
@@ -44,6 +44,8 @@ from .settings import excluded_serials, internet_figures, thresholds_from_option
 ACCOUNT_CONTEXT = "account"
 
 type PollListener = Callable[[AccountHealth], None]
+# serial → plug name of the devices whose smart plug is switched off (the power slice's).
+type PlugsOff = Callable[[AccountHealth], Mapping[str, str]]
 
 
 class TransientUpdateFailed(UpdateFailed):
@@ -109,6 +111,8 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
         self._kept: Counter[str] = Counter()
         self._pace_requests: list[PaceRequest] = []
         self._poll_listeners: list[PollListener] = []
+        # Which devices are off because their plug is: the playbook's root cause (a feature's).
+        self.plugs_off: PlugsOff = lambda _: {}
         self._published: Published | None = None
         # Consecutive good polls each device has been missing from (stale-device grace).
         self.missing_polls: dict[str, int] = {}
@@ -594,6 +598,7 @@ class BlinkHealthCoordinator(DataUpdateCoordinator[AccountHealth]):
             self.internet,
             self.history(),
             excluded=excluded_serials(self.hass, self.config_entry.options),
+            plugs_off=self.plugs_off(health) if health is not None else None,
         )
         # Here rather than in a listener: with always_update=False, an unchanged poll
         # calls no listener, but a finding can still appear (a grace period running out).

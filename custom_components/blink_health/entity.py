@@ -41,6 +41,8 @@ class WriteOnChangeEntity(CoordinatorEntity[BlinkHealthCoordinator]):
     def __init_subclass__(cls, **kwargs: object) -> None:
         """Choose the attribute an entity class's state is made of."""
         super().__init_subclass__(**kwargs)
+        if "_shown_attribute" in cls.__dict__:
+            return  # the class names its own (a state with attributes of its own)
         if issubclass(cls, SensorEntity):
             cls._shown_attribute = "native_value"
         elif issubclass(cls, BinarySensorEntity):

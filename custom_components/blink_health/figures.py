@@ -1,11 +1,12 @@
 """How figures read in texts: one placeholder for "not known" and the formatters that use it.
 
 Pure: findings, the troubleshooter and the fix flows put these strings straight into
-translated texts, so they are language-neutral (digits and a dash, no words).
+translated texts, so they are language-neutral (digits, a dash and unit symbols, no words).
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 import math
 
 # Placeholder for a figure the integration does not have; language-neutral on purpose,
@@ -40,3 +41,16 @@ def format_value(value: object) -> str:
 def format_yes_no(value: bool | None) -> str:
     """Format a yes/no fact as a stable token for texts: "true", "false" or "unknown"."""
     return "unknown" if value is None else str(value).lower()
+
+
+def format_duration(duration: timedelta) -> str:
+    """Format a duration with unit symbols: "32 min", "6 h 5 min", "2 d 3 h" (whole minutes)."""
+    minutes = max(int(duration.total_seconds() // 60), 0)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        # Minutes no longer matter once it has been days.
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{minutes} min"

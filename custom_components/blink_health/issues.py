@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import STATE_OFF
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util.hass_dict import HassKey
@@ -22,11 +21,9 @@ from homeassistant.util.hass_dict import HassKey
 from .const import DOMAIN, EVENT_DEVICE_OFFLINE, EVENT_DEVICE_ONLINE, README_URL
 from .devices import device_for
 from .health import AccountHealth
-from .playbook import DEPENDENT_KINDS, Finding, FindingKind, Severity
-from .settings import plug_for
+from .playbook import MARKER_KINDS, Finding, FindingKind, Severity
 
 READD_PREFIX = "readd_"
-PLUG_OFF_PREFIX = "plug_off_"
 TROUBLESHOOT_PREFIX = "troubleshoot_"
 ACCOUNT_WIDE_KINDS = frozenset(
     {
@@ -36,14 +33,19 @@ ACCOUNT_WIDE_KINDS = frozenset(
         FindingKind.SLOW_INTERNET,
     }
 )
-# Findings that only mark a device (another device is the cause) raise no issue.
-DEVICE_KINDS = frozenset(FindingKind) - ACCOUNT_WIDE_KINDS - DEPENDENT_KINDS
+# Findings that only mark a device (another device is the cause, or it may only be late)
+# raise no issue.
+DEVICE_KINDS = frozenset(FindingKind) - ACCOUNT_WIDE_KINDS - MARKER_KINDS
 OFFLINE_KINDS = frozenset({FindingKind.CAMERA_OFFLINE, FindingKind.SYNC_MODULE_OFFLINE})
+# What counts as gone offline for the offline/online events: a plug that is off is known
+# at once, the others once their grace has passed.
+WENT_OFFLINE_KINDS = OFFLINE_KINDS | {FindingKind.PLUG_OFF}
 # Issues with a fix flow in repairs.py; the others only explain.
 FIXABLE_KINDS = frozenset(
     {
         FindingKind.CAMERA_OFFLINE,
         FindingKind.HIGH_LATENCY,
+        FindingKind.PLUG_OFF,
         FindingKind.SLOW_INTERNET,
         FindingKind.SYNC_MODULE_OFFLINE,
         FindingKind.WEAK_SYNC_LINK,
@@ -58,6 +60,7 @@ LEARN_MORE: dict[FindingKind, str] = {
     FindingKind.HIGH_LATENCY: "repairs-slow-internet-or-high-latency",
     FindingKind.LOCAL_STORAGE_INACTIVE: "repairs-local-storage-inactive",
     FindingKind.LOW_BATTERY: "repairs-low-battery",
+    FindingKind.PLUG_OFF: "repairs-device-offline",
     FindingKind.SLOW_INTERNET: "repairs-slow-internet-or-high-latency",
     FindingKind.SYNC_MODULE_OFFLINE: "repairs-device-offline",
     FindingKind.WEAK_SYNC_LINK: "repairs-weak-wi-fi-or-sync-module-link",
@@ -120,22 +123,15 @@ def async_sync_issues(
     """Create the issues whose findings hold for this entry and delete those that cleared."""
     state = _state(hass)
     wanted = {finding.issue_id: finding for finding in findings}
-    # Root cause first: a device offline because its smart plug is off has the plug's issue.
-    plugs_off = _plugs_off(hass, entry, wanted.values())
     raised: set[str] = set()
     # Per-device issues: this entry's own, found in the registry (so a restart leaves no orphans).
+    # A device offline because its smart plug is off has the plug's (the playbook's PLUG_OFF).
     for issue_id, finding in wanted.items():
-        if finding.kind in OFFLINE_KINDS and finding.serial in plugs_off:
-            raised.add(
-                _create_plug_off(hass, entry, finding, plugs_off[finding.serial])
-            )
-        elif finding.kind in DEVICE_KINDS:
+        if finding.kind in DEVICE_KINDS:
             _create(hass, entry, finding, issue_id, {})
             raised.add(issue_id)
     for issue_id in _entry_issue_ids(hass, entry):
-        kind = managed_kind(issue_id)
-        ours = kind in DEVICE_KINDS or issue_id.startswith(PLUG_OFF_PREFIX)
-        if ours and issue_id not in raised:
+        if managed_kind(issue_id) in DEVICE_KINDS and issue_id not in raised:
             ir.async_delete_issue(hass, DOMAIN, issue_id)
     # Account-wide issues: shared by the entries that hold them.
     for kind in sorted(ACCOUNT_WIDE_KINDS):
@@ -146,44 +142,6 @@ def async_sync_issues(
             owners.pop(entry.entry_id, None)
         _publish_account_issue(hass, str(kind))
     _fire_transition_events(hass, entry, health, wanted, state)
-
-
-def _plugs_off(
-    hass: HomeAssistant, entry: ConfigEntry[Any], findings: Iterable[Finding]
-) -> dict[str, str]:
-    """Return serial → plug name of the offline devices whose smart plug is switched off."""
-    off: dict[str, str] = {}
-    for finding in findings:
-        if finding.kind not in OFFLINE_KINDS or finding.serial is None:
-            continue
-        plug = plug_for(entry, finding.serial)
-        if plug is not None and (state := hass.states.get(plug)) is not None:
-            if state.state == STATE_OFF:
-                off[finding.serial] = state.name
-    return off
-
-
-def _create_plug_off(
-    hass: HomeAssistant, entry: ConfigEntry[Any], finding: Finding, plug: str
-) -> str:
-    """Create the `plug_off_{serial}` issue in place of the device's offline issue."""
-    issue_id = f"{PLUG_OFF_PREFIX}{finding.serial}"
-    ir.async_create_issue(
-        hass,
-        DOMAIN,
-        issue_id,
-        data={"entry_id": entry.entry_id, "serial": finding.serial},
-        is_fixable=False,
-        learn_more_url=learn_more_url(LEARN_MORE[finding.kind]),
-        severity=ir.IssueSeverity.ERROR,
-        translation_key="plug_off",
-        translation_placeholders={
-            "account": entry.title,
-            "device": finding.evidence.get("device", ""),
-            "plug": plug,
-        },
-    )
-    return issue_id
 
 
 def _entry_issue_ids(hass: HomeAssistant, entry: ConfigEntry[Any]) -> list[str]:
@@ -262,7 +220,7 @@ def _fire_transition_events(
     offline = {
         finding.serial
         for finding in wanted.values()
-        if finding.kind in OFFLINE_KINDS and finding.serial is not None
+        if finding.kind in WENT_OFFLINE_KINDS and finding.serial is not None
     }
     previous, entry_state.offline = entry_state.offline, offline
     if previous is None:
@@ -352,7 +310,7 @@ def async_unload_issues(hass: HomeAssistant, entry: ConfigEntry[Any]) -> None:
     for issue_id in _entry_issue_ids(hass, entry):
         issue = registry.async_get_issue(DOMAIN, issue_id)
         ours = managed_kind(issue_id) is not None or issue_id.startswith(
-            (READD_PREFIX, TROUBLESHOOT_PREFIX, PLUG_OFF_PREFIX)
+            (READD_PREFIX, TROUBLESHOOT_PREFIX)
         )
         if ours and issue is not None and issue.dismissed_version is None:
             ir.async_delete_issue(hass, DOMAIN, issue_id)

@@ -14,7 +14,13 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Literal
 
-from .figures import NO_VALUE, format_number, format_value, usable_figure
+from .figures import (
+    NO_VALUE,
+    format_duration,
+    format_number,
+    format_value,
+    usable_figure,
+)
 from .health import (
     MAX_BARS,
     AccountHealth,
@@ -58,6 +64,12 @@ class FindingKind(StrEnum):
 
     CAMERA_OFFLINE = "camera_offline"
     SYNC_MODULE_OFFLINE = "sync_module_offline"
+    # The smart plug that feeds the device is switched off: the plug is the cause, known at
+    # once (no grace period), and switching it on is the remedy (issue 19).
+    PLUG_OFF = "plug_off"
+    # Offline, but not for longer than its grace period yet: marks the device's health (so
+    # it does not read "ok") and raises no issue, as a sleeping camera may just report late.
+    OFFLINE_WAITING = "offline_waiting"
     WEAK_WIFI = "weak_wifi"
     WEAK_SYNC_LINK = "weak_sync_link"
     SLOW_INTERNET = "slow_internet"
@@ -100,6 +112,8 @@ STEPS: tuple[Step, ...] = (
             FindingKind.CAMERA_OFFLINE,
             FindingKind.SYNC_MODULE_OFFLINE,
             FindingKind.BEHIND_OFFLINE_SYNC_MODULE,
+            FindingKind.PLUG_OFF,
+            FindingKind.OFFLINE_WAITING,
             FindingKind.LOW_BATTERY,
         ),
     ),
@@ -148,6 +162,8 @@ FINDING_STEP: Mapping[FindingKind, StepId] = FrozenMap(
 # Findings of one device and step are listed in the order the kinds are declared.
 # Findings that say another device is the cause: they mark a device, raise no issue.
 DEPENDENT_KINDS = frozenset({FindingKind.BEHIND_OFFLINE_SYNC_MODULE})
+# Findings that mark a device's health and raise no issue of their own.
+MARKER_KINDS = DEPENDENT_KINDS | {FindingKind.OFFLINE_WAITING}
 _KIND_ORDER: Mapping[FindingKind, int] = FrozenMap(
     {kind: index for index, kind in enumerate(FindingKind)}
 )
@@ -218,11 +234,14 @@ def evaluate(
     history: History,
     *,
     excluded: Collection[str] = (),
+    plugs_off: Mapping[str, str] | None = None,
 ) -> tuple[Finding, ...]:
     """Run every check and return the findings in the article's order.
 
     Sorted by step, then severity (problems first), then device name and serial. Excluded
     serials get no findings. `health` may be None when the cloud could not be reached.
+    `plugs_off` maps the serial of a device whose smart plug is switched off to the plug's
+    name: an offline device among them has the plug as its cause.
 
     Root cause first: while Blink's cloud is unreachable, only account-wide findings hold
     (the devices' data is the last poll's); a camera behind an offline Sync Module gets
@@ -260,7 +279,9 @@ def evaluate(
             )
         if not cloud_unreachable:
             findings.extend(
-                _account_device_findings(health, thresholds, history, now, skip)
+                _account_device_findings(
+                    health, thresholds, history, now, skip, plugs_off=plugs_off or {}
+                )
             )
     return tuple(sorted(findings, key=_sort_key))
 
@@ -284,6 +305,8 @@ def _account_device_findings(
     history: History,
     now: datetime,
     skip: frozenset[str],
+    *,
+    plugs_off: Mapping[str, str],
 ) -> list[Finding]:
     """Check every device, each camera behind an offline Sync Module only as marked."""
     findings: list[Finding] = []
@@ -307,7 +330,13 @@ def _account_device_findings(
             cameras = ", ".join(sorted(behind.get(sync.serial, []), key=str.casefold))
             findings.extend(
                 _device_findings(
-                    sync, None, thresholds, history, now, cameras=cameras or NO_VALUE
+                    sync,
+                    None,
+                    thresholds,
+                    history,
+                    now,
+                    plug_off=plugs_off.get(sync.serial),
+                    cameras=cameras or NO_VALUE,
                 )
             )
     marked = {finding.serial for finding in findings if finding.kind in DEPENDENT_KINDS}
@@ -315,27 +344,50 @@ def _account_device_findings(
         if camera.serial not in skip and camera.serial not in marked:
             sync_module = health.sync_modules.get(camera.sync_serial or "")
             findings.extend(
-                _device_findings(camera, sync_module, thresholds, history, now)
+                _device_findings(
+                    camera,
+                    sync_module,
+                    thresholds,
+                    history,
+                    now,
+                    plug_off=plugs_off.get(camera.serial),
+                )
             )
     return findings
 
 
-def device_status(
-    findings: Iterable[Finding], serial: str
-) -> Literal["ok", "warning", "problem", "blocked"]:
+type HealthState = Literal["ok", "warning", "problem", "blocked", "waiting"]
+HEALTH_STATES: list[HealthState] = ["ok", "warning", "problem", "blocked", "waiting"]
+
+
+def device_status(findings: Iterable[Finding], serial: str) -> HealthState:
     """Return a device's overall health from its own findings: ok, warning or problem.
 
     Blocked: another device is the cause (the Sync Module it reports through is offline).
+    Waiting: offline, within its grace period (no issue yet; it may only report late).
     """
     own = [finding for finding in findings if finding.serial == serial]
-    if any(finding.kind in DEPENDENT_KINDS for finding in own):
+    kinds = {finding.kind for finding in own}
+    if kinds & DEPENDENT_KINDS:
         return "blocked"
     severities = {finding.severity for finding in own}
     if Severity.PROBLEM in severities:
         return "problem"
+    if FindingKind.OFFLINE_WAITING in kinds:
+        return "waiting"
     if Severity.WARNING in severities:
         return "warning"
     return "ok"
+
+
+def device_reasons(findings: Iterable[Finding], serial: str) -> list[str]:
+    """Return why a device's health is not ok: its findings' kinds, worst first (none: ok)."""
+    own = sorted(
+        (finding for finding in findings if finding.serial == serial),
+        key=lambda finding: (_SEVERITY_ORDER[finding.severity], _sort_key(finding)),
+    )
+    # Stable for automations: kinds, each once, problems before warnings.
+    return list(dict.fromkeys(str(finding.kind) for finding in own))
 
 
 LOCAL_STORAGE_ACTIVE = "active"
@@ -442,34 +494,19 @@ def _device_findings(
     thresholds: Thresholds,
     history: History,
     now: datetime,
+    *,
+    plug_off: str | None = None,
     **extra: str,
 ) -> list[Finding]:
-    """Check one device: offline past its grace, weak signals, low battery."""
+    """Check one device: its plug off, offline past its grace, weak signals, low battery."""
     findings: list[Finding] = []
     camera = device if isinstance(device, CameraHealth) else None
-    # Any camera that may run on batteries (power unknown too) may sleep: the longer grace.
-    may_sleep = camera is not None and camera.power_source is not PowerSource.MAINS
     if device.online is False:
-        since = _aware(history.offline_since.get(device.serial, now))
-        offline_for = max(now - since, timedelta(0))
-        grace = (
-            thresholds.battery_offline_grace if may_sleep else thresholds.offline_grace
-        )
-        if offline_for >= grace:
-            findings.append(
-                _finding(
-                    FindingKind.CAMERA_OFFLINE
-                    if camera
-                    else FindingKind.SYNC_MODULE_OFFLINE,
-                    Severity.PROBLEM,
-                    device.serial,
-                    device=device.name,
-                    value=str(_minutes(offline_for)),
-                    threshold=str(_minutes(grace)),
-                    since=since.isoformat(),
-                    **extra,
-                )
+        findings.append(
+            _offline_finding(
+                device, thresholds, history, now, plug_off=plug_off, **extra
             )
+        )
     else:
         # An offline device's bars are its last report before it went quiet: stale.
         findings.extend(_signal_findings(device, sync_module, thresholds))
@@ -506,6 +543,59 @@ def _device_findings(
             )
         )
     return findings
+
+
+def _offline_finding(
+    device: _Device,
+    thresholds: Thresholds,
+    history: History,
+    now: datetime,
+    *,
+    plug_off: str | None,
+    **extra: str,
+) -> Finding:
+    """Judge an offline device: its plug is off, it is offline past its grace, or it may be late.
+
+    The grace counts from the first poll that saw it offline (a sleeping camera reports
+    late); the time shown counts from its own last report when Blink gives one, so a camera
+    silent for 6 hours before Home Assistant noticed reads "6 h", not "32 min".
+    """
+    camera = device if isinstance(device, CameraHealth) else None
+    # Any camera that may run on batteries (power unknown too) may sleep: the longer grace.
+    may_sleep = camera is not None and camera.power_source is not PowerSource.MAINS
+    noticed = _aware(history.offline_since.get(device.serial, now))
+    since = noticed
+    if device.last_heartbeat is not None and _aware(device.last_heartbeat) < since:
+        since = _aware(device.last_heartbeat)
+    offline_for = max(now - since, timedelta(0))
+    grace = thresholds.battery_offline_grace if may_sleep else thresholds.offline_grace
+    figures = {
+        "device": device.name,
+        "value": str(_minutes(offline_for)),
+        "offline_for": format_duration(offline_for),
+        "threshold": str(_minutes(grace)),
+        "since": since.isoformat(),
+    }
+    if plug_off is not None:
+        return _finding(
+            FindingKind.PLUG_OFF,
+            Severity.PROBLEM,
+            device.serial,
+            plug=plug_off,
+            **figures,
+        )
+    if now - noticed < grace:
+        # Without the minutes: they move every poll, and nothing a person sees does.
+        return _finding(
+            FindingKind.OFFLINE_WAITING,
+            Severity.WARNING,
+            device.serial,
+            device=device.name,
+            threshold=figures["threshold"],
+            since=figures["since"],
+        )
+    kind = FindingKind.CAMERA_OFFLINE if camera else FindingKind.SYNC_MODULE_OFFLINE
+    return _finding(kind, Severity.PROBLEM, device.serial, **figures, **extra)
 
 
 def _signal_findings(

@@ -19,12 +19,18 @@ from homeassistant.core import HomeAssistant
 from .attach import SwitchToSignInFlow, is_attach_issue
 from .const import DOMAIN
 from .issues import OFFLINE_KINDS, READD_PREFIX, TROUBLESHOOT_PREFIX, managed_kind
+from .playbook import FindingKind
 from .power import (
     ISSUE_PREFIX as POWER_ISSUE_PREFIX,
     async_create_fix_flow as async_create_power_fix_flow,
 )
 from .repairs_check_again import CHECK_AGAIN_KINDS, CheckAgainRepairFlow
-from .repairs_offline import OfflineRepairFlow
+from .repairs_offline import (
+    BatteryOfflineRepairFlow,
+    OfflineRepairFlow,
+    is_on_batteries,
+)
+from .repairs_plug_off import PlugOffRepairFlow
 from .repairs_readd import ReaddRepairFlow
 from .repairs_troubleshooter import TroubleshootRepairFlow
 
@@ -50,7 +56,13 @@ async def async_create_fix_flow(
     serial = str(data.get("serial") or "") or None
     kind = managed_kind(issue_id)
     if kind in OFFLINE_KINDS and serial is not None:
+        health = entry.runtime_data.coordinator.data
+        device = health.device(serial) if health is not None else None
+        if kind is FindingKind.CAMERA_OFFLINE and is_on_batteries(device):
+            return BatteryOfflineRepairFlow(entry, serial)
         return OfflineRepairFlow(entry, serial)
+    if kind is FindingKind.PLUG_OFF and serial is not None:
+        return PlugOffRepairFlow(entry, serial)
     if kind in CHECK_AGAIN_KINDS:
         return CheckAgainRepairFlow(entry, serial)
     if issue_id.startswith(TROUBLESHOOT_PREFIX) and serial is not None:

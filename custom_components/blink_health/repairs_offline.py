@@ -1,4 +1,8 @@
-"""The fix flow of an offline camera or Sync Module: power-cycle it, or check after a restart."""
+"""The fix flows of an offline camera or Sync Module: power-cycle it, or check after a restart.
+
+A battery camera gets battery advice (its batteries, its distance to the Sync Module, its
+button) in a flow of its own, never "unplug it".
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import Any
 from homeassistant.components.repairs import RepairsFlowResult
 
 from .figures import NO_VALUE
+from .health import CameraHealth, PowerSource, SyncModuleHealth
 from .power import PowerCycleOutcome
 from .power.flow import PowerCycleSteps
 from .repairs_base import BlinkRepairFlow
@@ -64,13 +69,19 @@ class OfflineRepairFlow(BlinkRepairFlow):
         device = self.device
         if device is not None and device.online is True:
             return self.async_create_entry(data={})
+        return self._still_offline(
+            {
+                **self.placeholders(),
+                "status": (device.status if device else None) or NO_VALUE,
+            }
+        )
+
+    def _still_offline(self, placeholders: dict[str, str]) -> RepairsFlowResult:
+        """Say it is still offline, with the choices again."""
         return self.async_show_menu(
             step_id="still_offline",
             menu_options=self._options(),
-            description_placeholders={
-                **self.placeholders(),
-                "status": (device.status if device else None) or NO_VALUE,
-            },
+            description_placeholders=placeholders,
         )
 
     async def _async_after_power_cycle(
@@ -109,3 +120,59 @@ class OfflineRepairFlow(BlinkRepairFlow):
     ) -> RepairsFlowResult:
         """Explain why the power cycle did not run."""
         return await self._power.async_step_power_cycle_failed(user_input)
+
+
+class BatteryOfflineRepairFlow(OfflineRepairFlow):
+    """An offline battery camera: its batteries, its distance to the Sync Module, its button.
+
+    No plug, so no power cycle and never "unplug it" (issue 19).
+    """
+
+    def placeholders(self) -> dict[str, str]:
+        """Return the issue's placeholders and the Sync Module the camera reports to."""
+        values = super().placeholders()
+        device, data = self.device, self.coordinator.data
+        sync = (
+            data.sync_modules.get(device.sync_serial or "")
+            if isinstance(device, CameraHealth) and data is not None
+            else None
+        )
+        values.setdefault("sync_module", sync.name if sync else NO_VALUE)
+        return values
+
+    async def async_step_init(
+        self, user_input: dict[str, str] | None = None
+    ) -> RepairsFlowResult:
+        """Give the battery advice."""
+        return self.async_show_menu(
+            step_id="battery",
+            menu_options=self._options(),
+            description_placeholders=self.placeholders(),
+        )
+
+    async def async_step_battery(
+        self, user_input: dict[str, str] | None = None
+    ) -> RepairsFlowResult:
+        """Check again when the advice comes back without a choice (data_entry_flow)."""
+        return await self.async_step_restarted()
+
+    def _still_offline(self, placeholders: dict[str, str]) -> RepairsFlowResult:
+        """Say it is still offline, with the battery advice's choices again."""
+        return self.async_show_menu(
+            step_id="still_offline_battery",
+            menu_options=self._options(),
+            description_placeholders=placeholders,
+        )
+
+    async def async_step_still_offline_battery(
+        self, user_input: dict[str, str] | None = None
+    ) -> RepairsFlowResult:
+        """Check again when the menu comes back without a choice (data_entry_flow)."""
+        return await self.async_step_restarted()
+
+
+def is_on_batteries(device: SyncModuleHealth | CameraHealth | None) -> bool:
+    """Return whether a device is a camera that runs on batteries only."""
+    return (
+        isinstance(device, CameraHealth) and device.power_source is PowerSource.BATTERY
+    )

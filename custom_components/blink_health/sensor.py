@@ -32,14 +32,17 @@ from .entity import (
 )
 from .health import CameraHealth, DeviceKind, SyncModuleHealth
 from .outages.entities import async_add_history_sensors
-from .playbook import LOCAL_STORAGE_STATES, device_status, local_storage_state
+from .playbook import (
+    HEALTH_STATES,
+    LOCAL_STORAGE_STATES,
+    device_reasons,
+    device_status,
+    local_storage_state,
+)
 from .runtime import BlinkHealthConfigEntry
 
 # Read-only platform: all data comes from the coordinator.
 PARALLEL_UPDATES = 0
-
-# blocked: another device is the cause (the Sync Module it reports through is offline).
-HEALTH_STATES = ["ok", "warning", "problem", "blocked"]
 
 type SensorValue = int | float | str | datetime | None
 
@@ -137,7 +140,7 @@ HEALTH_SENSOR = SensorEntityDescription(
     key="health",
     translation_key="health",
     device_class=SensorDeviceClass.ENUM,
-    options=HEALTH_STATES,
+    options=list(HEALTH_STATES),
 )
 
 ACCOUNT_SENSORS: tuple[AccountSensorDescription, ...] = (
@@ -203,13 +206,31 @@ class BlinkHealthDeviceSensor(BlinkHealthEntity, SensorEntity):
 
 
 class BlinkHealthStatusSensor(BlinkHealthEntity, SensorEntity):
-    """The device's overall health from the playbook's findings: ok, warning or problem."""
+    """The device's overall health from the playbook's findings, and the reasons for it."""
+
+    # The reasons can change while the state stays (a problem with a second cause).
+    _shown_attribute = "shown"
 
     @property
     @override
     def native_value(self) -> str:
-        """Return the worst severity among this device's findings."""
+        """Return ok, warning, problem, blocked or waiting (offline within its grace)."""
         return device_status(self.coordinator.findings, self.serial)
+
+    @property
+    @override
+    def extra_state_attributes(self) -> dict[str, list[str]]:
+        """Return why the health is not ok: the findings' kinds, worst first (empty: ok)."""
+        return {"reasons": device_reasons(self.coordinator.findings, self.serial)}
+
+    @property
+    def shown(self) -> tuple[str, tuple[str, ...]]:
+        """Return what the state and its reasons are made of."""
+        findings = self.coordinator.findings
+        return (
+            device_status(findings, self.serial),
+            tuple(device_reasons(findings, self.serial)),
+        )
 
 
 class BlinkHealthAccountSensor(BlinkHealthAccountEntity, SensorEntity):

@@ -45,6 +45,8 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 HUNG = "G8T30000000001"  # scripts/demo hangs the Hall Mini, which is on a smart plug
+GARAGE_SYNC = "G8T10000000002"  # the Garage Sync Module, on a smart plug
+GARAGE_PLUG = "switch.garage_sync_module_plug"
 READY_TIMEOUT = 300.0
 # A power cycle: 10 s off, 20 s boot, then the next 15-second poll sees it online.
 FIX_TIMEOUT_MS = 180_000
@@ -198,7 +200,7 @@ def _device_card(page: Page, name: str) -> Locator:
 
 
 def test_demo_in_a_browser(demo: dict[str, Any], page: Page, screenshots: Path) -> None:
-    """Log in, see every demo device, repair the hung Hall Mini by power-cycling its plug."""
+    """Log in, see every demo device, repair the hung Hall Mini, switch the Garage plug on."""
     world = _get(f"{demo['sim_url']}/_sim/state")
     names = [item["name"] for item in world["sync_modules"] + world["devices"]]
     hung = next(d["name"] for d in world["devices"] if d["serial"] == HUNG)
@@ -243,3 +245,49 @@ def test_demo_in_a_browser(demo: dict[str, Any], page: Page, screenshots: Path) 
     assert (mini["status"], mini["hung"]) == ("online", False)  # the plug really cycled
     page.goto(f"{demo['url']}/blink-health")
     expect(_device_card(page, hung)).to_contain_text("Connected")
+
+    # A plug switched off by hand (issue 19): the plug is the cause, named in Repairs, and
+    # its fix flow switches it on (no power cycle) and waits for the Sync Module to be back.
+    plug_name = page.evaluate(
+        """async (plug) => {
+          const hass = document.querySelector("home-assistant").hass;
+          await hass.callService("switch", "turn_off", {entity_id: plug});
+          return hass.states[plug].attributes.friendly_name;
+        }""",
+        GARAGE_PLUG,
+    )
+    # Fresh data now rather than at the next 5-minute poll.
+    page.wait_for_function(
+        """() => {
+          const hass = document.querySelector("home-assistant").hass;
+          const health = hass.states["sensor.garage_health"];
+          if ((health?.attributes.reasons ?? []).includes("plug_off")) return true;
+          hass.callService("homeassistant", "update_entity",
+            {entity_id: "sensor.garage_health"});
+          return false;
+        }""",
+        polling=5_000,
+        timeout=FIX_TIMEOUT_MS,
+    )
+    page.goto(f"{demo['url']}/config/repairs")
+    plug_issue = page.get_by_text("The smart plug of Garage is off", exact=True)
+    expect(plug_issue).to_be_visible()
+    plug_issue.click()
+    switch_on = page.get_by_text("Switch the plug on", exact=True)
+    expect(switch_on).to_be_visible()
+    expect(
+        page.get_by_text(f"the smart plug that feeds it, {plug_name}")
+    ).to_be_visible()
+    _screenshot(page, screenshots, "plug-off-fix-flow")
+    switch_on.click()
+    switching = page.get_by_text(f"Switching {plug_name} on", exact=False)
+    expect(switching).to_be_visible()
+    expect(switching).to_be_hidden(timeout=FIX_TIMEOUT_MS)
+    expect(page.get_by_text("The issue is repaired!")).to_be_visible()
+    _screenshot(page, screenshots, "plug-off-repaired")
+    page.get_by_role("button", name="Finish").click()
+    expect(plug_issue).to_have_count(0)
+    state = _get(f"{demo['sim_url']}/_sim/state")
+    assert state["plugs"]["plug-garage-sync"]["on"] is True
+    garage = next(s for s in state["sync_modules"] if s["serial"] == GARAGE_SYNC)
+    assert garage["status"] == "online"

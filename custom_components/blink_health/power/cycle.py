@@ -23,12 +23,13 @@ from custom_components.blink_health.const import (
 )
 from custom_components.blink_health.devices import device_for
 from custom_components.blink_health.errors import translated_error
+from custom_components.blink_health.health import AccountHealth
 from custom_components.blink_health.settings import async_set_plug, plug_for
 
 from .journal import Journal, Record
 from .keeper import plug_keeper
 from .outcome import PowerCycleOutcome
-from .plug import Plug
+from .plug import Plug, is_off
 from .policy import check_device, check_pace, check_plug, max_attempts
 from .watch import async_watch_until_online
 
@@ -134,6 +135,44 @@ class PowerCycles:
             plug=None,
         )
         task.add_done_callback(_log_failure)
+
+    @callback
+    def plugs_off(self, health: AccountHealth) -> dict[str, str]:
+        """Return serial → plug name of the account's devices whose smart plug reports off.
+
+        Not while a cycle (or the switching on after one) has the plug: that off is ours.
+        """
+        off: dict[str, str] = {}
+        for serial in health.serials:
+            if (entity_id := plug_for(self.entry, serial)) is None:
+                continue
+            plug = Plug(self.hass, entity_id)
+            state = self.hass.states.get(plug.entity_id)
+            if state is not None and is_off(state.state):
+                if not self._keeper.is_busy(plug.key):
+                    off[serial] = state.name
+        return off
+
+    async def async_switch_on(
+        self, serial: str, verify_seconds: float = MAX_FAST_POLL.total_seconds()
+    ) -> bool:
+        """Switch on the plug of a device that is off because of it; return whether it is back.
+
+        Not a power cycle: nothing is switched off, so neither cooldown nor cap applies.
+        """
+        name = self._device_name(serial)
+        entity_id = plug_for(self.entry, serial)
+        plug = check_plug(
+            Plug(self.hass, entity_id) if entity_id is not None else None,
+            name,
+            left_off=False,
+        )
+        label = state.name if (state := self.hass.states.get(plug.entity_id)) else ""
+        if not await self._keeper.async_switch_on(plug):
+            raise translated_error(
+                "plug_not_on", HomeAssistantError, device=name, plug=label
+            )
+        return await async_watch_until_online(self.coordinator, serial, verify_seconds)
 
     @callback
     def async_check(self, serial: str) -> None:

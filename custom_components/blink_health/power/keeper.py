@@ -97,6 +97,26 @@ class PlugKeeper:
         """Return every record of a plug, over all journals."""
         return [r for j in self.journals.values() for r in j.for_plug(key).values()]
 
+    def is_busy(self, key: str) -> bool:
+        """Return whether a plug is in a cycle or being switched back on after one."""
+        return key in self._cycles or bool(self.records(key))
+
+    async def async_switch_on(self, plug: Plug) -> bool:
+        """Switch on a plug someone switched off (no record of ours); return whether it is on.
+
+        The same tries as after a cycle (a burst, late reports, raising or unavailable
+        plugs), but bounded: it was not this side that switched it off, so nothing keeps
+        trying in the background once the person who asked has their answer.
+        """
+        if (restorer := self._restorers.get(plug.key)) is None:
+            restorer = self._restorers[plug.key] = Restorer(self.hass, self, plug)
+        try:
+            return await restorer.async_burst()
+        finally:
+            if not self.records(plug.key) and self._restorers.get(plug.key) is restorer:
+                del self._restorers[plug.key]
+                restorer.close()
+
     def is_left_off(self, key: str) -> bool:
         """Return whether a plug has a record but no running cycle (not confirmed on since)."""
         return key not in self._cycles and bool(self.records(key))

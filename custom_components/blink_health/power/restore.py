@@ -81,6 +81,15 @@ class Restorer:
             return False
         return True
 
+    async def async_burst(self) -> bool:
+        """Try at once, then after growing waits (cut short by the plug's own reports)."""
+        for wait in (0.0, *TURN_ON_BACKOFF):
+            if wait:
+                await self.reports.async_wait_wake(wait)
+            if await self.async_try():
+                return True
+        return False
+
     def start(self) -> asyncio.Future[bool]:
         """Keep trying in the background (if not already); return the first burst's verdict."""
         if self._task is None or self._task.done():
@@ -96,12 +105,9 @@ class Restorer:
     async def _async_run(self) -> None:
         """Try in a burst with growing waits, then raise the issue and keep trying slowly."""
         try:
-            for wait in (0.0, *TURN_ON_BACKOFF):
-                if wait:
-                    await self.reports.async_wait_wake(wait)
-                if await self.async_try():
-                    self._decide(True)
-                    return
+            if await self.async_burst():
+                self._decide(True)
+                return
             LOGGER.error(
                 "%s did not switch back on after a power cycle", self.plug.entity_id
             )
