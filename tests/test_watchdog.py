@@ -8,6 +8,7 @@ from itertools import pairwise
 import time
 from typing import Any
 
+from blinkpy.helpers.constants import TIER_ENDPOINT
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntry, ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
@@ -17,6 +18,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from blinksim.server import SimServer
+from custom_components.blink_health.cloud import probe_url
 from custom_components.blink_health.const import CORE_DOMAIN, DOMAIN
 from custom_components.blink_health.governor import EXTRA_PER_DAY
 from custom_components.blink_health.watchdog import (
@@ -365,6 +367,28 @@ async def test_attach_no_reload_while_blink_is_down(
     assert core_entry.runtime_data.last_update_success
     assert entry.runtime_data.watchdog.symptom is None
     assert not events
+
+
+async def test_attach_no_reload_without_a_connection(
+    hass: HomeAssistant,
+    core_entry: ConfigEntry,
+    sim: SimServer,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Attach mode, no connection to Blink at all: each probe fails to connect, no reload."""
+    entry = await async_attach(hass, core_entry)
+    events = async_capture_events(hass, EVENT_CORE_RELOADED)
+    await sim.stop()
+    await _minutes(hass, freezer, 40)
+    assert entry.runtime_data.watchdog.symptom == "failing"
+    # Tried (counted as Blink Health's requests), never answered.
+    assert 1 <= _own_requests(entry) <= 40 // 5
+    assert not events
+
+
+def test_probe_url_before_core_knows_its_region() -> None:
+    """Without blinkpy's region URLs, the probe asks rest-prod's tier lookup instead."""
+    assert probe_url(object(), 1001) == TIER_ENDPOINT
 
 
 async def test_attach_probe_told_to_slow_down(
