@@ -11,7 +11,7 @@ from typing import Any
 from blinkpy.helpers.constants import TIER_ENDPOINT
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntry, ConfigEntryState
-from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.const import STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 import pytest
@@ -20,6 +20,7 @@ from pytest_homeassistant_custom_component.common import async_capture_events
 from blinksim.server import SimServer
 from custom_components.blink_health.cloud import probe_url
 from custom_components.blink_health.const import CORE_DOMAIN, DOMAIN
+from custom_components.blink_health.devices import device_for
 from custom_components.blink_health.governor import EXTRA_PER_DAY
 from custom_components.blink_health.watchdog import (
     CONF_CORE_WATCHDOG,
@@ -38,6 +39,7 @@ from .test_attach import async_sign_in_separately
 __all__ = ["core_entry", "core_session", "no_blinkpy_sleeps"]
 
 HOMESCREEN = "GET /api/v3/accounts/{account_id}/homescreen"
+FRONT_YARD = "G8T20000000001"
 
 
 async def _minutes(hass: HomeAssistant, freezer: FrozenDateTimeFactory, n: int) -> None:
@@ -315,6 +317,9 @@ async def test_attach_reloads_core_with_a_stranded_session(
     assert _probes(sim) == 0
 
     old = core_entry.runtime_data
+    shared = device_for(hass, entry, FRONT_YARD)
+    assert shared is not None
+    assert shared.config_entry_id == core_entry.entry_id
     _strand_core_session(sim, core_entry)
     await _minutes(hass, freezer, 6)  # core's next refresh, at its 5-minute pace
     assert entry.runtime_data.watchdog.symptom == "failing"
@@ -337,6 +342,15 @@ async def test_attach_reloads_core_with_a_stranded_session(
     assert core_entry.runtime_data is not old
     assert core_entry.runtime_data.last_update_success
     assert STATE_UNAVAILABLE not in _core_states(hass, core_entry)
+    # The camera's one device, shared with core, outlives core's reload.
+    after = device_for(hass, entry, FRONT_YARD)
+    assert after is not None
+    assert after.id == shared.id
+    online = er.async_get(hass).async_get_entity_id(
+        "binary_sensor", DOMAIN, f"{FRONT_YARD}-online"
+    )
+    assert online is not None
+    assert hass.states.get(online).state == STATE_ON  # type: ignore[union-attr]
     # Core works again: nothing more is sent, nothing more reloaded.
     await _minutes(hass, freezer, 40)
     assert entry.runtime_data.watchdog.symptom is None
