@@ -92,12 +92,13 @@ class SimServer:
         template, concrete = endpoint_keys(request)
         self.requests[template] += 1
         self.requests.paths[concrete] += 1
+        token = bearer_token(request)
+        if token is None and not request.path.startswith(OAUTH_PREFIX):
+            self.requests.anonymous[template] += 1
         latency = self.world.internet.latency_ms
         if latency > 0:
             await asyncio.sleep(latency / 1000)
-        fault = self.faults.take(
-            template, concrete, self.world.now(), bearer_token(request)
-        )
+        fault = self.faults.take(template, concrete, self.world.now(), token)
         if fault is not None:
             if fault.delay:
                 await asyncio.sleep(fault.delay)

@@ -16,6 +16,7 @@ import pytest
 from blinksim.server import SimServer
 from custom_components.blink_health.const import CONF_EXCLUDED, CORE_DOMAIN, DOMAIN
 from custom_components.blink_health.devices import device_for
+from custom_components.blink_health.readd import report
 
 from .conftest import async_poll, async_sign_in
 from .core_blink import (
@@ -185,6 +186,102 @@ async def test_core_added_later_and_removed(
     assert state.attributes["friendly_name"] == "Lawn camera reachable"
     await async_poll(hass, freezer)
     _assert_one_device_each(hass, entry, None)
+
+
+async def test_attach_mode_across_removing_and_adding_core(
+    hass: HomeAssistant,
+    core_entry: ConfigEntry,
+    sim: SimServer,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Attach mode, core removed then added again: own devices meanwhile, shared again after."""
+    entry = await async_attach(hass, core_entry)
+    devices = dr.async_get(hass)
+    entities = er.async_get(hass)
+    shared = device_for(hass, entry, FRONT_YARD)
+    assert shared is not None
+    area = ar.async_get(hass).async_get_or_create("Garden")
+    devices.async_update_device(shared.id, area_id=area.id, name_by_user="Front lawn")
+    online = entities.async_get_entity_id(
+        "binary_sensor", DOMAIN, f"{FRONT_YARD}-online"
+    )
+    assert online is not None
+    entities.async_update_entity(online, name="Lawn camera reachable")
+    before = {uid: item.entity_id for uid, item in _entities(hass, entry).items()}
+
+    assert await hass.config_entries.async_remove(core_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    # Core's devices went with it; Blink Health's entities have their own again.
+    _assert_one_device_each(hass, entry, None)
+    own = device_for(hass, entry, FRONT_YARD)
+    assert own is not None
+    assert (own.area_id, own.name_by_user) == (area.id, "Front lawn")
+    assert {
+        uid: item.entity_id for uid, item in _entities(hass, entry).items()
+    } == before
+
+    freezer.tick(11)  # past the coordinator's request debounce
+    new_core = await async_add_core_entry(hass, sim)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    _assert_one_device_each(hass, entry, new_core)
+    again = device_for(hass, entry, FRONT_YARD)
+    assert again is not None
+    assert again.config_entry_id == new_core.entry_id
+    assert (again.area_id, again.name_by_user) == (area.id, "Front lawn")
+    assert {
+        uid: item.entity_id for uid, item in _entities(hass, entry).items()
+    } == before
+    item = entities.async_get(online)
+    assert item is not None
+    assert item.name == "Lawn camera reachable"
+    await async_poll(hass, freezer)
+    _assert_one_device_each(hass, entry, new_core)
+
+
+async def test_readd_keeps_the_shared_device_with_a_separate_sign_in(
+    hass: HomeAssistant,
+    core_entry: ConfigEntry,
+    sim: SimServer,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A separate sign-in next to core: a re-added camera keeps its one (core's) device."""
+    entry = await async_sign_in_separately(hass, sim)
+    device = device_for(hass, entry, FRONT_YARD)
+    assert device is not None
+    assert device.config_entry_id == core_entry.entry_id
+    response = await hass.services.async_call(
+        DOMAIN,
+        "readd_camera",
+        {"device_id": device.id},
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    assert response["phase"] == "remove"
+    sim.world.remove_device(FRONT_YARD)
+    for _ in range(3):
+        await async_poll(hass, freezer)
+    procedure = entry.runtime_data.readd.get(FRONT_YARD)
+    assert procedure is not None
+    assert report(procedure)["phase"] == "add"
+    sim.world.add_device(
+        {
+            "serial": FRONT_YARD,
+            "type": "catalina",
+            "name": "Front Yard",
+            "network_id": 2001,
+        }
+    )
+    await async_poll(hass, freezer)
+    procedure = entry.runtime_data.readd.get(FRONT_YARD)
+    assert procedure is not None
+    assert report(procedure)["phase"] == "done"
+    await hass.async_block_till_done(wait_background_tasks=True)
+    after = device_for(hass, entry, FRONT_YARD)
+    assert after is not None
+    assert after.id == device.id
+    _assert_one_device_each(hass, entry, core_entry)
+    assert f"{FRONT_YARD}-online" in _entities(hass, entry)
 
 
 async def test_stale_shared_device_loses_only_our_entities(

@@ -4,21 +4,30 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
+from itertools import pairwise
+import time
 from typing import Any
 
+from blinkpy.helpers.constants import TIER_ENDPOINT
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntry, ConfigEntryState
+from homeassistant.const import STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import Event, HomeAssistant
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from blinksim.server import SimServer
+from custom_components.blink_health.cloud import probe_url
 from custom_components.blink_health.const import CORE_DOMAIN, DOMAIN
+from custom_components.blink_health.devices import device_for
+from custom_components.blink_health.governor import EXTRA_PER_DAY
 from custom_components.blink_health.watchdog import (
     CONF_CORE_WATCHDOG,
+    COOLDOWN,
     EVENT_CORE_RELOADED,
     MAX_PER_DAY,
+    WATCHDOG_AFTER,
     async_describe_core_reloaded,
 )
 
@@ -30,6 +39,7 @@ from .test_attach import async_sign_in_separately
 __all__ = ["core_entry", "core_session", "no_blinkpy_sleeps"]
 
 HOMESCREEN = "GET /api/v3/accounts/{account_id}/homescreen"
+FRONT_YARD = "G8T20000000001"
 
 
 async def _minutes(hass: HomeAssistant, freezer: FrozenDateTimeFactory, n: int) -> None:
@@ -253,46 +263,234 @@ async def test_no_reload_during_core_reauth(
     assert not events
 
 
-async def test_attach_mode_probes_once_through_core(
+def _strand_core_session(sim: SimServer, core: ConfigEntry) -> None:
+    """Blink's side strands core's session: every request with its token gets a 503 page.
+
+    blinkpy cannot read the page, so every refresh of core's raises and its entities go
+    unavailable; requests without that token (a reload's token refresh, the probe) work.
+    """
+    sim.add_fault(
+        "*", status=503, body="html", count=None, token=core.runtime_data.api.auth.token
+    )
+
+
+def _probes(sim: SimServer) -> int:
+    """Return the requests that reached Blink without a token: the watchdog's probes."""
+    return sum(sim.requests.anonymous.values())
+
+
+def _core_states(hass: HomeAssistant, core: ConfigEntry) -> set[str]:
+    """Return the states core Blink's entities show."""
+    entities = er.async_entries_for_config_entry(er.async_get(hass), core.entry_id)
+    states = {
+        state.state
+        for entity in entities
+        if (state := hass.states.get(entity.entity_id)) is not None
+    }
+    assert states
+    return states
+
+
+async def _until_probed(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, sim: SimServer
+) -> int:
+    """Let minutes pass until the watchdog's first probe; return how many it took."""
+    for minute in range(1, 31):
+        await _minutes(hass, freezer, 1)
+        if _probes(sim):
+            return minute
+    raise AssertionError("no probe in 30 minutes")
+
+
+async def test_attach_reloads_core_with_a_stranded_session(
     hass: HomeAssistant,
     core_entry: ConfigEntry,
     sim: SimServer,
     freezer: FrozenDateTimeFactory,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Attach mode (on by default): one fresh request decides; Blink down means no reload."""
+    """Attach mode: core's own session broken, Blink up: one probe without it, then the reload."""
     entry = await async_attach(hass, core_entry)
     events = async_capture_events(hass, EVENT_CORE_RELOADED)
     # Steady state: no request at all.
     await _minutes(hass, freezer, 30)
     assert _own_requests(entry) == 0
-    # Core fails while Blink does not answer either: a probe per 5 minutes, no reload.
-    sim.add_fault(HOMESCREEN, status=503, body="html", count=None)
-    await _minutes(hass, freezer, 30)
-    assert entry.runtime_data.watchdog.symptom == "failing"
-    assert not events
-    probes = _own_requests(entry)
-    assert 1 <= probes <= 30 // 5
-
-    # Blink answers, but core's blinkpy object is wedged (every refresh raises; a new
-    # object, as a reload builds, works): the next probe succeeds and core is reloaded.
-    sim.clear_faults()
-
-    async def wedged(*_args: Any, **_kwargs: Any) -> bool:
-        """Fail like a blinkpy object left in a broken state."""
-        raise RuntimeError("wedged")
+    assert _probes(sim) == 0
 
     old = core_entry.runtime_data
-    monkeypatch.setattr(old.api, "refresh", wedged)
-    await _minutes(hass, freezer, 12)
+    shared = device_for(hass, entry, FRONT_YARD)
+    assert shared is not None
+    assert shared.config_entry_id == core_entry.entry_id
+    _strand_core_session(sim, core_entry)
+    await _minutes(hass, freezer, 6)  # core's next refresh, at its 5-minute pace
+    assert entry.runtime_data.watchdog.symptom == "failing"
+    assert _core_states(hass, core_entry) == {STATE_UNAVAILABLE}
+    since = entry.runtime_data.watchdog.since
+    # No request while the symptom's clock runs; the decision, 15 minutes in, sends one.
+    assert await _until_probed(hass, freezer, sim) >= 14
+    assert since is not None
+    assert events[0].time_fired - since >= WATCHDOG_AFTER
     assert len(events) == 1
     assert events[0].data["seen"] == "failing"
+    # The decision cost one request, without a token, counted as Blink Health's.
+    assert _probes(sim) == 1
+    assert sim.requests.anonymous[HOMESCREEN] == 1
+    assert _own_requests(entry) == 1
+    # ...admitted by the account's governor as an extra request, like every one of ours.
+    assert entry.runtime_data.coordinator.governor.extra_in(time.monotonic(), 3600) == 1
     await hass.async_block_till_done(wait_background_tasks=True)
     assert core_entry.state is ConfigEntryState.LOADED
     assert core_entry.runtime_data is not old
     assert core_entry.runtime_data.last_update_success
-    # Each probe is one request through core's sign-in, counted as Blink Health's.
-    assert probes < _own_requests(entry) <= probes + 3
+    assert STATE_UNAVAILABLE not in _core_states(hass, core_entry)
+    # The camera's one device, shared with core, outlives core's reload.
+    after = device_for(hass, entry, FRONT_YARD)
+    assert after is not None
+    assert after.id == shared.id
+    online = er.async_get(hass).async_get_entity_id(
+        "binary_sensor", DOMAIN, f"{FRONT_YARD}-online"
+    )
+    assert online is not None
+    assert hass.states.get(online).state == STATE_ON  # type: ignore[union-attr]
+    # Core works again: nothing more is sent, nothing more reloaded.
+    await _minutes(hass, freezer, 40)
+    assert entry.runtime_data.watchdog.symptom is None
+    assert len(events) == 1
+    assert _own_requests(entry) == 1
+
+
+async def test_attach_no_reload_while_blink_is_down(
+    hass: HomeAssistant,
+    core_entry: ConfigEntry,
+    sim: SimServer,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Attach mode, Blink down for everyone: a probe per 5 minutes answered 503, no reload."""
+    entry = await async_attach(hass, core_entry)
+    events = async_capture_events(hass, EVENT_CORE_RELOADED)
+    sim.add_fault("*", status=503, body="html", count=None)
+    assert await _until_probed(hass, freezer, sim) >= 15
+    assert entry.runtime_data.watchdog.symptom == "failing"
+    assert _probes(sim) == 1
+    await _minutes(hass, freezer, 25)
+    assert _probes(sim) == 1 + 25 // 5
+    assert _own_requests(entry) == _probes(sim)
+    assert not events
+    # Blink back: core's own session works again by itself; nothing to reload.
+    sim.clear_faults()
+    await _minutes(hass, freezer, 30)
+    assert core_entry.runtime_data.last_update_success
+    assert entry.runtime_data.watchdog.symptom is None
+    assert not events
+
+
+async def test_attach_no_reload_without_a_connection(
+    hass: HomeAssistant,
+    core_entry: ConfigEntry,
+    sim: SimServer,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Attach mode, no connection to Blink at all: each probe fails to connect, no reload."""
+    entry = await async_attach(hass, core_entry)
+    events = async_capture_events(hass, EVENT_CORE_RELOADED)
+    await sim.stop()
+    await _minutes(hass, freezer, 40)
+    assert entry.runtime_data.watchdog.symptom == "failing"
+    # Tried (counted as Blink Health's requests), never answered.
+    assert 1 <= _own_requests(entry) <= 40 // 5
+    assert not events
+
+
+def test_probe_url_before_core_knows_its_region() -> None:
+    """Without blinkpy's region URLs, the probe asks rest-prod's tier lookup instead."""
+    assert probe_url(object(), 1001) == TIER_ENDPOINT
+
+
+async def test_attach_probe_told_to_slow_down(
+    hass: HomeAssistant,
+    core_entry: ConfigEntry,
+    sim: SimServer,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A 429 to the probe: no reload, and no request of the account's until Retry-After."""
+    await async_attach(hass, core_entry)
+    events = async_capture_events(hass, EVENT_CORE_RELOADED)
+    _strand_core_session(sim, core_entry)
+    sim.add_fault(HOMESCREEN, status=429, retry_after=3600, count=1)
+    await _until_probed(hass, freezer, sim)
+    assert not events
+    # Blink's pause holds every probe back (the governor's), though the symptom lasts.
+    await _minutes(hass, freezer, 50)
+    assert _probes(sim) == 1
+    assert not events
+    await _minutes(hass, freezer, 15)
+    assert _probes(sim) == 2
+    assert len(events) == 1
+
+
+async def test_attach_probe_waits_for_the_budget(
+    hass: HomeAssistant,
+    core_entry: ConfigEntry,
+    sim: SimServer,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The account's extra requests spent for the day: the governor holds the probe back."""
+    entry = await async_attach(hass, core_entry)
+    events = async_capture_events(hass, EVENT_CORE_RELOADED)
+    governor = entry.runtime_data.coordinator.governor
+    governor.sent(time.monotonic(), EXTRA_PER_DAY, reserved=False)
+    _strand_core_session(sim, core_entry)
+    await _minutes(hass, freezer, 60)
+    assert entry.runtime_data.watchdog.symptom == "failing"
+    assert _probes(sim) == 0
+    assert not events
+
+
+async def test_attach_no_reload_during_core_reauth(
+    hass: HomeAssistant,
+    core_entry: ConfigEntry,
+    sim: SimServer,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Attach mode, core refused by Blink (reauth): no probe, no reload."""
+    entry = await async_attach(hass, core_entry)
+    events = async_capture_events(hass, EVENT_CORE_RELOADED)
+    sim.world.update_account({"expire_access_token": True})
+    await _minutes(hass, freezer, 60)
+    flows = hass.config_entries.flow.async_progress_by_handler(CORE_DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    assert entry.runtime_data.watchdog.symptom is None
+    assert _probes(sim) == 0
+    assert not events
+
+
+async def test_attach_cooldown_cap_and_one_probe_per_reload(
+    hass: HomeAssistant,
+    core_entry: ConfigEntry,
+    sim: SimServer,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Attach mode, stranded after every reload: 30 minutes apart, 3 a day, a probe each."""
+    entry = await async_attach(hass, core_entry)
+    events = async_capture_events(hass, EVENT_CORE_RELOADED)
+    for _ in range(MAX_PER_DAY + 1):
+        _strand_core_session(sim, core_entry)
+        before = len(events)
+        for _minute in range(90):
+            await _minutes(hass, freezer, 1)
+            if len(events) > before:
+                break
+        await hass.async_block_till_done(wait_background_tasks=True)
+    reloads = entry.runtime_data.watchdog.reloads
+    assert [event.data["reloads_today"] for event in events] == [1, 2, 3]
+    assert all(b - a >= COOLDOWN for a, b in pairwise(reloads))
+    # Held back by the cooldown or the cap, a decision sends nothing: one probe per reload.
+    assert _probes(sim) == MAX_PER_DAY
+    assert _own_requests(entry) == MAX_PER_DAY
+    issue = ir.async_get(hass).async_get_issue(
+        DOMAIN, f"core_watchdog_cap_{entry.entry_id}"
+    )
+    assert issue is not None
+    assert issue.translation_placeholders["seen"] == "failing"
 
 
 async def test_off_by_default_with_own_sign_in(

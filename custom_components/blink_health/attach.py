@@ -291,8 +291,8 @@ class AttachedCoordinator(BlinkHealthCoordinator):
                     retry_after=0,
                     error=type(core.last_exception).__name__,
                 )
-            # Fresh data asked for (check again, the watchdog's probe): Blink's own answer,
-            # through core's sign-in, tells whether Blink or core's coordinator is failing.
+            # Fresh data asked for (check again): Blink's own answer, through core's
+            # sign-in, tells whether Blink or core's coordinator is failing.
             return await super()._async_update_data()
         self._set_idle_interval(None)
         return await super()._async_update_data()

@@ -16,6 +16,7 @@ from aiohttp import (
     ClientRequest,
     ClientResponse,
     ClientSession,
+    ClientTimeout,
     CookieJar,
 )
 from blinkpy import api
@@ -29,6 +30,7 @@ from blinkpy.auth import (
 )
 from blinkpy.blinkpy import Blink, BlinkSetupError
 from blinkpy.camera import BlinkCameraMini, BlinkDoorbell
+from blinkpy.helpers.constants import TIER_ENDPOINT, TIMEOUT
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_create_clientsession
 
@@ -397,6 +399,45 @@ async def async_request_homescreen(blink: Blink) -> Any:
         ValueError,
     ) as err:
         raise CloudUnavailable(type(err).__name__) from err
+
+
+# Blink answers a request without a token with 401 (blink_api.md §3.6; the simulator does too):
+# any status below 500 but 429 shows its REST host answers, whatever became of an app's session.
+PROBE_TIMEOUT = ClientTimeout(total=TIMEOUT)
+
+
+def probe_url(blink: object, account_id: int) -> str:
+    """Return what to ask without credentials: the homescreen URL of `blink`'s region, else rest-prod.
+
+    The region's host is the one core Blink's refreshes go to (blinkpy's own URL for it);
+    before core knows its region, blinkpy's tier lookup on rest-prod stands in.
+    """
+    base_url = getattr(getattr(blink, "urls", None), "base_url", None)
+    if not isinstance(base_url, str):
+        return TIER_ENDPOINT
+    return f"{base_url}/api/v3/accounts/{account_id}/homescreen"
+
+
+async def async_probe(session: ClientSession, url: str) -> int:
+    """Send one request without credentials to Blink's REST host; return the status it answers.
+
+    No token goes out, so nothing of anyone's sign-in is used or spent. Raises RateLimited on a
+    429 (with its Retry-After) and CloudUnavailable when Blink does not answer: no connection,
+    a timeout, or a 5xx (Blink's proxies answer an outage with a 503 page).
+    """
+    try:
+        async with session.get(
+            url, timeout=PROBE_TIMEOUT, allow_redirects=False
+        ) as response:
+            status = response.status
+            retry_after = _retry_after(response.headers.get("Retry-After"))
+    except (ClientError, TimeoutError) as err:
+        raise CloudUnavailable(type(err).__name__) from err
+    if status == RATE_LIMIT_STATUS:
+        raise RateLimited(retry_after)
+    if status >= 500:
+        raise CloudUnavailable(f"HTTP {status}")
+    return status
 
 
 class BlinkCloud:

@@ -4,8 +4,9 @@ Every request Blink Health sends for an account is admitted here first (issue 17
 poll at the options' interval (with the details and token renewals it brings) is the reserved
 share: the budget never refuses it, so polling never starves. Everything sooner than that
 schedule is *extra* (on demand: diagnose, "check again", a reload; fast polls while a power
-cycle or a re-add is verified; attach mode's live requests) and is admitted only within the
-budget below. Times are monotonic seconds, passed in; nothing here knows Home Assistant.
+cycle or a re-add is verified; attach mode's live requests and the core watchdog's probe) and
+is admitted only within the budget below. Times are monotonic seconds, passed in; nothing here
+knows Home Assistant.
 """
 
 from __future__ import annotations

@@ -5,10 +5,11 @@ fixes it (issue 21). The watchdog reads core's entry once a minute (no request):
 loaded but its coordinator fails, or it holds an answer that is not a homescreen, or its data
 has not been renewed for longer than its own interval allows, the symptom's clock runs. After
 WATCHDOG_AFTER, and only if Blink itself answers — Blink Health's own poll succeeded since, or
-(attach mode, where our data is core's) one fresh request through the coordinator — core's
-entry is reloaded, at most once per COOLDOWN and MAX_PER_DAY times in 24 hours. Never while core
-waits for a new sign-in (reauth, or its setup failed). Each reload fires EVENT_CORE_RELOADED; the
-cap reached raises ISSUE_CAP (what was seen, and what to try).
+(attach mode, where our only way to Blink is core's broken session) one governed request
+without credentials to Blink's REST host — core's entry is reloaded, at most once per COOLDOWN
+and MAX_PER_DAY times in 24 hours. Never while core waits for a new sign-in (reauth, or its
+setup failed). Each reload fires EVENT_CORE_RELOADED; the cap reached raises ISSUE_CAP (what was
+seen, and what to try). In steady state it sends nothing; the probe goes out only at a decision.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from __future__ import annotations
 from collections import deque
 from datetime import datetime, timedelta
 from enum import StrEnum
+import time
 from typing import Any
 
+from aiohttp import ClientSession
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntry, ConfigEntryState
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
@@ -27,7 +30,14 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from .attach import core_entry_for_account
-from .cloud import is_homescreen
+from .cloud import (
+    CloudUnavailable,
+    RateLimited,
+    async_create_session,
+    async_probe,
+    is_homescreen,
+    probe_url,
+)
 from .const import (
     CONF_CORE_ENTRY_ID,
     CONF_MODE,
@@ -46,7 +56,7 @@ ISSUE_CAP = "core_watchdog_cap"
 WATCHDOG_AFTER = timedelta(minutes=15)
 CHECK_EVERY = timedelta(minutes=1)
 COOLDOWN = timedelta(minutes=30)
-# Attach mode: while core looks stuck and Blink does not answer, one fresh request this often.
+# Attach mode: while core looks stuck and Blink does not answer, one probe this often.
 PROBE_EVERY = timedelta(minutes=5)
 MAX_PER_DAY = 3
 DAY = timedelta(hours=24)
@@ -91,6 +101,9 @@ class CoreWatchdog:
         # When Blink Health's own poll last succeeded (separate sign-in).
         self._own_poll: datetime | None = None
         self._last_probe: datetime | None = None
+        # Attach mode's probe session: our own (redirected like every Blink request, counted
+        # in the account's request log), never core's, whose sign-in may be what broke.
+        self._session: ClientSession | None = None
         self._checking = False
 
     @callback
@@ -106,6 +119,10 @@ class CoreWatchdog:
             """Stop watching."""
             for unsub in unsubs:
                 unsub()
+            if self._session is not None:
+                # Home Assistant's shared connector stays; only this session goes.
+                self._session.detach()
+                self._session = None
 
         return stop
 
@@ -198,7 +215,7 @@ class CoreWatchdog:
             if len(self.reloads) >= MAX_PER_DAY:
                 self._raise_cap_issue(symptom)
                 return
-            if not await self._async_blink_answers():
+            if not await self._async_blink_answers(core):
                 LOGGER.debug("Core Blink looks stuck, but Blink does not answer either")
                 return
             self.reloads.append(now)
@@ -222,8 +239,8 @@ class CoreWatchdog:
         finally:
             self._checking = False
 
-    async def _async_blink_answers(self) -> bool:
-        """Return whether Blink answers: our own poll since the symptom, or one fresh request."""
+    async def _async_blink_answers(self, core: ConfigEntry[Any]) -> bool:
+        """Return whether Blink answers: our own poll since the symptom, or one probe."""
         if not self.attached:
             return (
                 self.coordinator.last_update_success
@@ -235,7 +252,40 @@ class CoreWatchdog:
         if self._last_probe is not None and now - self._last_probe < PROBE_EVERY:
             return False
         self._last_probe = now
-        return await self.coordinator.async_request_fresh_data()
+        return await self._async_probe(core)
+
+    async def _async_probe(self, core: ConfigEntry[Any]) -> bool:
+        """Ask Blink's REST host once, without credentials, as the account's governor admits."""
+        governor = self.coordinator.governor
+        moment = time.monotonic()
+        if (refusal := governor.check(moment)) is not None:
+            # Blink's pause or the budget: nothing is sent, the next decision asks again.
+            LOGGER.debug("Watchdog probe held back: %s", refusal.hold)
+            return False
+        governor.sent(moment, 1, reserved=False)
+        blink = getattr(getattr(core, "runtime_data", None), "api", None)
+        url = probe_url(blink, int(str(self.entry.unique_id)))
+        try:
+            status = await async_probe(self._probe_session(), url)
+        except RateLimited as err:
+            governor.paused(time.monotonic(), err.retry_after)
+            LOGGER.debug("Watchdog probe: Blink asks to slow down")
+            return False
+        except CloudUnavailable as err:
+            LOGGER.debug("Watchdog probe: Blink does not answer (%s)", err)
+            return False
+        LOGGER.debug("Watchdog probe: Blink answers (HTTP %s)", status)
+        return True
+
+    def _probe_session(self) -> ClientSession:
+        """Return the probe's session, made at the first probe and detached when watching stops."""
+        if self._session is None:
+            self._session, _ = async_create_session(
+                self.hass,
+                auto_cleanup=False,
+                request_log=self.coordinator.account.request_log,
+            )
+        return self._session
 
     def _raise_cap_issue(self, symptom: Symptom) -> None:
         """Say the daily cap is reached: what was seen, and what to try."""

@@ -349,6 +349,8 @@ async def test_rest_auth_and_unknown_routes(
     assert sim.requests["GET /no/such/path"] == 2
     clock.advance(100)
     assert (await call(http, "GET", f"{sim.url}/networks", headers=auth))[0] == 401
+    # Only the requests without a bearer token are anonymous (an expired one still counts).
+    assert sim.requests.anonymous == {"GET /networks": 2, "GET /no/such/path": 1}
 
 
 @pytest.mark.parametrize(
