@@ -89,7 +89,7 @@ def test_card_texts_are_translated() -> None:
     # Keys built from a state or an entity key: card_count_<state>, card_<outage key>, options.
     used |= {
         f"card_count_{state}"
-        for state in re.findall(r'"(problem|warning|blocked)"', sources)
+        for state in re.findall(r'"(problem|warning|blocked|waiting)"', sources)
     }
     used |= {f"card_{key}" for key in ("outages_24h", "last_outage", "availability_7d")}
     used |= {f"card_option_{name}" for name in re.findall(r'name: "([a-z]+)"', sources)}

@@ -7,7 +7,7 @@ import { loadTexts, text } from "./texts.js";
 
 const REPAIRS = "/config/repairs";
 // Health states that count as a problem in the header, worst first.
-const COUNTED = ["problem", "warning", "blocked"];
+const COUNTED = ["problem", "warning", "blocked", "waiting"];
 
 /** Open a page of Home Assistant's frontend the way its own links do. */
 function navigate(path) {
@@ -208,7 +208,7 @@ export class BlinkHealthCard extends LitElement {
         </div>
         ${compact ? nothing : html`
           ${Array.isArray(reasons) && reasons.length
-            ? html`<ul class="reasons">${reasons.map((reason) => html`<li>${typeof reason === "string" ? reason : JSON.stringify(reason)}</li>`)}</ul>`
+            ? html`<ul class="reasons">${reasons.map((reason) => html`<li>${this._reason(health, reason)}</li>`)}</ul>`
             : nothing}
           <div class="details">
             ${this._bars(e.wifi_signal, this._t("card_wifi"))}
@@ -223,6 +223,12 @@ export class BlinkHealthCard extends LitElement {
         `}
       </div>
     `;
+  }
+
+  /** Return a reason in the user's words: the Health sensor's translated attribute value. */
+  _reason(health, reason) {
+    if (typeof reason !== "string") return JSON.stringify(reason);
+    return this.hass.formatEntityAttributeValue?.(health, "reasons", reason) ?? reason;
   }
 
   _outages(e) {

@@ -11,7 +11,7 @@ export const cardStyles = css`
   .count { border-radius: 12px; padding: 2px 10px; font-size: 0.9em; font-weight: 500;
     color: var(--text-primary-color, #fff); }
   .count.problem { background: var(--error-color); }
-  .count.warning, .count.blocked { background: var(--warning-color); }
+  .count.warning, .count.blocked, .count.waiting { background: var(--warning-color); }
   .count.ok { background: var(--success-color); }
   .account { display: flex; flex-wrap: wrap; gap: 4px 16px; margin: 10px 0 4px; padding: 8px 0;
     border-top: 1px solid var(--divider-color); border-bottom: 1px solid var(--divider-color); }
@@ -31,7 +31,7 @@ export const cardStyles = css`
   .health { border-radius: 10px; padding: 0 8px; font-size: 0.85em; cursor: pointer;
     border: 1px solid currentColor; }
   .health.ok { color: var(--success-color); }
-  .health.warning, .health.blocked { color: var(--warning-color); }
+  .health.warning, .health.blocked, .health.waiting { color: var(--warning-color); }
   .health.problem { color: var(--error-color); }
   .dot { display: inline-block; width: 10px; height: 10px; border-radius: 50%; flex: none;
     background: var(--disabled-color, var(--secondary-text-color)); }

@@ -134,6 +134,14 @@ def test_card_in_a_browser(demo: dict[str, Any], page: Page, screenshots: Path) 
     expect(_device(card, "Back Yard").locator(".health")).to_have_text("Warning")
     expect(card.locator(".account")).to_contain_text("Blink cloud")
     expect(card.locator(".count.problem")).to_have_text("Problems: 1")
+    # Workshop (battery, silent for 6 h when Home Assistant started) waits out its grace.
+    expect(_device(card, "Workshop").locator(".health")).to_have_text(
+        "Offline, waiting out the grace period"
+    )
+    expect(card.locator(".count.waiting")).to_have_text("Offline, waiting: 1")
+    # Reasons read in the user's words (the Health sensor's translations), never as keys.
+    expect(card.locator(".reasons li").first).to_be_visible()
+    expect(card.locator(".reasons li").filter(has_text=re.compile("_"))).to_have_count(0)
     _card_screenshots(page, card, screenshots)
 
     # The simulator takes Front Yard offline; one poll (update_entity) later the card says so.
