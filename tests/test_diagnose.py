@@ -11,9 +11,8 @@ from custom_components.blink_health.const import DOMAIN
 from custom_components.blink_health.playbook import STEPS
 
 from .power_helpers import HALL_MINI
-from .test_repairs import DRIVEWAY, FRONT_YARD, WORKSHOP, _device_id
+from .test_repairs import DRIVEWAY, FRONT_DOOR, FRONT_YARD, WORKSHOP, _device_id
 
-FRONT_DOOR = "G8T40000000001"  # a Video Doorbell: two-way audio, no Sync Module
 SYNC_HOME = "G8T10000000001"
 
 

@@ -20,6 +20,7 @@ from .power import PowerCycleOutcome
 from .power.flow import PowerCycleSteps
 from .readd.flow import ReaddSteps
 from .repairs_base import BlinkRepairFlow
+from .repairs_offline import is_on_batteries
 from .runtime import BlinkHealthConfigEntry
 from .settings import plug_for
 from .troubleshooter import Outcome, StepResult
@@ -65,6 +66,7 @@ class TroubleshootRepairFlow(BlinkRepairFlow):
     async_step_hold_talk = _article_step(StepId.HOLD_TALK)
     async_step_mic_permission = _article_step(StepId.MIC_PERMISSION)
     async_step_restart = _article_step(StepId.RESTART)
+    async_step_restart_battery = _article_step(StepId.RESTART)
     async_step_internet = _article_step(StepId.INTERNET)
     async_step_signal = _article_step(StepId.SIGNAL)
     async_step_readd = _article_step(StepId.READD)
@@ -167,16 +169,33 @@ class TroubleshootRepairFlow(BlinkRepairFlow):
         elif step in _MANUAL_STEPS:
             options = ["solved", "next"]
         elif step is StepId.RESTART:
-            options = [
-                *(self._power.menu_options(self.device) or ["unplugged"]),
-                "solved",
-                "next",
-            ]
+            return self._show_restart(placeholders)
         else:
             options = ["recheck", "solved", "next"]
         return self.async_show_menu(
             step_id=str(step),
             menu_options=options,
+            description_placeholders=placeholders,
+        )
+
+    def _show_restart(self, placeholders: dict[str, str]) -> RepairsFlowResult:
+        """Show the restart step: through the plug, or by hand and then checked again.
+
+        Without a plug (or before one is chosen) the user restarts it and asks for a check
+        (issue 19: Front Door had no way to); a battery camera is told to take its batteries
+        out, never to unplug it.
+        """
+        power = self._power.menu_options(self.device)
+        if is_on_batteries(self.device):
+            return self.async_show_menu(
+                step_id="restart_battery",
+                menu_options=["batteries_out", "solved", "next"],
+                description_placeholders=placeholders,
+            )
+        manual = [] if "power_cycle" in power else ["unplugged"]
+        return self.async_show_menu(
+            step_id=str(StepId.RESTART),
+            menu_options=[*power, *manual, "solved", "next"],
             description_placeholders=placeholders,
         )
 
@@ -210,7 +229,13 @@ class TroubleshootRepairFlow(BlinkRepairFlow):
     async def async_step_unplugged(
         self, user_input: dict[str, str] | None = None
     ) -> RepairsFlowResult:
-        """Re-check after the user unplugged the device for 10 s (or took the batteries out)."""
+        """Re-check after the user unplugged the device for 10 s."""
+        return await self.async_step_recheck()
+
+    async def async_step_batteries_out(
+        self, user_input: dict[str, str] | None = None
+    ) -> RepairsFlowResult:
+        """Re-check after the user took the camera's batteries out for 10 s."""
         return await self.async_step_recheck()
 
     # --- the power-cycle steps (power/flow.py) ---
