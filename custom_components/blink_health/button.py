@@ -19,10 +19,10 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .const import DOMAIN
 from .entity import BlinkHealthEntity, Device, async_track_devices
 from .health import CameraHealth
-from .issues import async_open_troubleshooter
 from .power import can_power_cycle
 from .runtime import BlinkHealthConfigEntry
 from .settings import plug_for
+from .troubleshooter_issue import async_open
 
 # Each press is an action on a device: one at a time per platform is plenty.
 PARALLEL_UPDATES = 1
@@ -39,10 +39,8 @@ class DeviceButtonDescription(ButtonEntityDescription):
 async def _open_troubleshooter(
     hass: HomeAssistant, entry: BlinkHealthConfigEntry, serial: str
 ) -> None:
-    """Open the guided two-way-audio troubleshooter (a repair issue) for the camera."""
-    health = entry.runtime_data.coordinator.data
-    device = health.device(serial) if health is not None else None
-    async_open_troubleshooter(hass, entry, serial, device.name if device else serial)
+    """Open the camera's guided two-way-audio troubleshooter (a repair issue) and announce it."""
+    await async_open(hass, entry, serial)
 
 
 async def _power_cycle(

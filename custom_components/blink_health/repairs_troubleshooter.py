@@ -24,6 +24,7 @@ from .repairs_offline import is_on_batteries
 from .runtime import BlinkHealthConfigEntry
 from .settings import plug_for
 from .troubleshooter import Outcome, StepResult
+from .troubleshooter_issue import async_note_checks, async_save_step, saved_step
 
 # Shown beside a troubleshooter step's figures; symbols, so no text needs translating.
 OUTCOME_MARK = {
@@ -98,10 +99,13 @@ class TroubleshootRepairFlow(BlinkRepairFlow):
     async def async_step_init(
         self, user_input: dict[str, str] | None = None
     ) -> RepairsFlowResult:
-        """Fetch fresh data, run every automatic check, then start with the first step."""
+        """Fetch fresh data, run every automatic check, then continue where the user left off."""
         await self._async_check()
         if not self._results:
             return self.async_abort(reason="device_gone")
+        if (resume := self._saved_step()) is not None:
+            self._current = resume
+            return self._show(resume)
         first = self._results[0]
         if first.evidence.get("reason") == "no_two_way_talk":
             # Told up front; the talk steps are then skipped.
@@ -116,6 +120,24 @@ class TroubleshootRepairFlow(BlinkRepairFlow):
         """Poll now and check every step for the device (none when it is gone)."""
         checkup = await async_check_device(self.coordinator, self._serial)
         self._results = () if checkup is None else checkup.steps
+        async_note_checks(
+            self.hass,
+            self.issue_id,
+            [str(r.step.id) for r in self._results if r.outcome is Outcome.FAIL],
+        )
+
+    def _saved_step(self) -> StepId | None:
+        """Return the step this troubleshooter was left at, if it still applies."""
+        saved = saved_step(self.hass, self.issue_id)
+        return next(
+            (
+                result.step.id
+                for result in self._results
+                if str(result.step.id) == saved
+                and result.outcome is not Outcome.NOT_APPLICABLE
+            ),
+            None,
+        )
 
     def _step_placeholders(self, result: StepResult) -> dict[str, str]:
         """Return a step's texts' placeholders: its figures, outcome mark and position."""
@@ -152,6 +174,8 @@ class TroubleshootRepairFlow(BlinkRepairFlow):
         """Show one step of the article with the options it has."""
         result = next(item for item in self._results if item.step.id is step)
         placeholders = self._step_placeholders(result)
+        # Reopened later (the dialog closed, the button pressed again), it continues here.
+        async_save_step(self.hass, self.issue_id, str(step))
         if step is StepId.CONTACT_SUPPORT:
             return self.async_show_form(
                 step_id=str(step),
