@@ -1,7 +1,8 @@
 """The fix flow of the guided two-way-audio troubleshooter: Blink's article, one step at a time.
 
 Each step shows the checkup's figures (checkup.py); restarting and re-adding are handed to
-the power-cycle and re-add step groups, after which the same step is checked again.
+the power-cycle and re-add step groups, after which the same step is checked again. The step
+shown is kept in the issue (troubleshooter_issue.py), so a reopened flow continues there.
 """
 
 from __future__ import annotations
