@@ -265,3 +265,24 @@ async def test_device_name_falls_back_to_blink(
 ) -> None:
     """Without a Home Assistant device, Blink's name; for an unknown serial, nothing."""
     assert device_name(hass, init_integration, "nope") == ""
+
+
+async def test_diagnose_action_opens_the_same_troubleshooter(
+    hass: HomeAssistant, init_integration: ConfigEntry, notices: Notices
+) -> None:
+    """The diagnose action's open_troubleshooter reuses the button's issue and notification."""
+    await _press(hass, FRONT_YARD)
+    response = await hass.services.async_call(
+        DOMAIN,
+        "diagnose",
+        {
+            "device_id": _device_id(hass, init_integration, FRONT_YARD),
+            "open_troubleshooter": True,
+        },
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    (issue,) = _troubleshooters(hass)
+    assert response["troubleshooter_issue_id"] == issue.issue_id
+    assert len(await notices()) == 1
