@@ -10,7 +10,10 @@ from blinksim.server import SimServer
 from custom_components.blink_health.const import DOMAIN
 from custom_components.blink_health.playbook import STEPS
 
-from .test_repairs import FRONT_YARD, _device_id
+from .power_helpers import HALL_MINI
+from .test_repairs import DRIVEWAY, FRONT_DOOR, FRONT_YARD, WORKSHOP, _device_id
+
+SYNC_HOME = "G8T10000000001"
 
 
 async def test_diagnose_returns_findings_in_article_order(
@@ -64,3 +67,30 @@ async def test_diagnose_button_opens_troubleshooter(
     assert issue is not None
     assert issue.is_fixable
     assert issue.translation_placeholders == {"device": "Front Yard"}
+
+
+async def test_no_troubleshooter_button_without_a_speaker(
+    hass: HomeAssistant,
+    init_integration: ConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Cameras without two-way audio (Blink XT, Indoor 1st gen) have no troubleshooter button."""
+
+    def button(serial: str) -> str | None:
+        """Return the entity id of a device's troubleshooter button, if it has one."""
+        return entity_registry.async_get_entity_id(
+            "button", DOMAIN, f"{serial}-diagnose"
+        )
+
+    assert button(DRIVEWAY) is None  # Blink XT
+    assert button(WORKSHOP) is None  # Blink Indoor (1st gen)
+    assert button(SYNC_HOME) is None  # a Sync Module has no speaker either
+    assert all(button(serial) for serial in (FRONT_YARD, FRONT_DOOR, HALL_MINI))
+    # One left by an earlier version leaves the registry at the next setup.
+    entity_registry.async_get_or_create(
+        "button", DOMAIN, f"{DRIVEWAY}-diagnose", config_entry=init_integration
+    )
+    assert button(DRIVEWAY) is not None
+    assert await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert button(DRIVEWAY) is None

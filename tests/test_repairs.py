@@ -27,6 +27,9 @@ BACK_YARD = "G8T20000000002"
 SIDE_GATE = "G8T20000000003"
 DRIVEWAY = "G8T20000000004"  # Blink XT: no two-way talk
 WORKSHOP = "G8T20000000005"
+FRONT_DOOR = (
+    "G8T40000000001"  # a Video Doorbell: batteries or its wiring, no Sync Module
+)
 
 
 def _issue(hass: HomeAssistant, issue_id: str) -> ir.IssueEntry | None:
@@ -248,17 +251,17 @@ async def test_troubleshooter_every_step(
     assert result["menu_options"] == ["solved", "next"]
     assert result["description_placeholders"]["number"] == "1"
     while result["type"] == "menu":
-        if result["step_id"] == "restart":
-            assert result["menu_options"] == ["unplugged", "solved", "next"]
+        if result["step_id"] == "restart_battery":
+            assert result["menu_options"] == ["batteries_out", "solved", "next"]
             assert result["description_placeholders"]["result"] == "✅"
             sim.world.patch_device(FRONT_YARD, {"status": "offline"})
             freezer.tick(COALESCE_SECONDS)  # past the answer just fetched (issue 17)
-            result = await _choose(client, flow_id, "unplugged")
-            assert result["step_id"] == "restart"
+            result = await _choose(client, flow_id, "batteries_out")
+            assert result["step_id"] == "restart_battery"
             assert result["description_placeholders"]["result"] == "❌"
             sim.world.patch_device(FRONT_YARD, {"status": "online"})
             freezer.tick(COALESCE_SECONDS)  # past the answer just fetched (issue 17)
-            result = await _choose(client, flow_id, "unplugged")
+            result = await _choose(client, flow_id, "batteries_out")
             assert result["description_placeholders"]["result"] == "✅"
         if result["step_id"] == "signal":
             assert result["description_placeholders"]["result"] == "✅"
@@ -273,7 +276,7 @@ async def test_troubleshooter_every_step(
     assert seen == [
         "hold_talk",
         "mic_permission",
-        "restart",
+        "restart_battery",
         "internet",
         "signal",
         "readd",
@@ -298,11 +301,37 @@ async def test_troubleshooter_no_talk_and_solved(
     assert result["step_id"] == "no_talk"
     assert result["description_placeholders"]["model"] == "Blink XT"
     result = await _choose(client, result["flow_id"], "next")
-    assert result["step_id"] == "restart"
+    assert result["step_id"] == "restart_battery"
     # The low battery is the restart step's finding.
     assert result["description_placeholders"]["result"] == "❌"
     result = await _choose(client, result["flow_id"], "solved")
     assert result["type"] == "create_entry"
+
+
+async def test_troubleshooter_restart_by_hand_without_a_plug(
+    hass: HomeAssistant,
+    sim: SimServer,
+    init_integration: ConfigEntry,
+    repairs: ClientSessionGenerator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Front Door (wired or on batteries) has no plug: restart it by hand, then check again."""
+    issue_id = await _open_troubleshooter(hass, init_integration, FRONT_DOOR)
+    client = await repairs()
+    result = await start_repair_fix_flow(client, DOMAIN, issue_id)
+    flow_id = result["flow_id"]
+    while result["step_id"] != "restart":
+        result = await _choose(client, flow_id, "next")
+    assert result["menu_options"] == ["pick_plug", "unplugged", "solved", "next"]
+    assert result["description_placeholders"]["result"] == "✅"
+    sim.world.patch_device(FRONT_DOOR, {"status": "offline"})
+    freezer.tick(COALESCE_SECONDS)  # past the answer just fetched (issue 17)
+    result = await _choose(client, flow_id, "unplugged")
+    assert (result["step_id"], result["description_placeholders"]["result"]) == (
+        "restart",
+        "❌",
+    )
+    assert result["description_placeholders"]["status"] == "offline"
 
 
 async def test_offline_restarted_while_rate_limited(

@@ -241,10 +241,10 @@ async def test_troubleshooter_device_gone(
     flow_id = result["flow_id"]
     result = await _choose(client, flow_id, "next")
     result = await _choose(client, flow_id, "next")
-    assert result["step_id"] == "restart"
+    assert result["step_id"] == "restart_battery"
     sim.world.remove_device(serial)
     freezer.tick(COALESCE_SECONDS)  # past the answer just fetched (issue 17)
-    result = await _choose(client, flow_id, "unplugged")
+    result = await _choose(client, flow_id, "batteries_out")
     assert result["type"] == "abort"
     assert result["reason"] == "device_gone"
     # Opened again while the camera is away, it says so at once.

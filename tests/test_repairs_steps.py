@@ -120,11 +120,13 @@ async def test_troubleshooter_menus_sent_without_a_choice(
     flow_id = result["flow_id"]
     assert result["step_id"] == "no_talk"
     result = await _no_choice(client, flow_id)
-    assert result["step_id"] == "restart"
+    # A battery camera's restart step: its batteries, not a plug.
+    assert result["step_id"] == "restart_battery"
+    assert result["menu_options"] == ["batteries_out", "solved", "next"]
     shown = result
     result = await _no_choice(client, flow_id)
     assert (result["step_id"], result["menu_options"]) == (
-        "restart",
+        "restart_battery",
         shown["menu_options"],
     )
     assert result["description_placeholders"] == shown["description_placeholders"]
@@ -166,7 +168,7 @@ async def test_troubleshooter_picks_the_plug_then_power_cycles(
         "restart",
     )
     flow_id = result["flow_id"]
-    assert result["menu_options"] == ["pick_plug", "solved", "next"]
+    assert result["menu_options"] == ["pick_plug", "unplugged", "solved", "next"]
     result = await _choose(client, flow_id, "pick_plug")
     assert (result["type"], result["step_id"]) == ("form", "pick_plug")
     result = await process_repair_fix_flow(client, flow_id, {"plug": HALL_PLUG})

@@ -87,7 +87,8 @@ def test_walk_finds_keys() -> None:
     assert "switch_on" in keys["PlugOffRepairFlow"]["progress"]
     assert "issue_ignored" in keys["CheckAgainRepairFlow"]["abort"]
     assert "power_cycle" in keys["TroubleshootRepairFlow"]["progress"]
-    assert "unplugged" in keys["TroubleshootRepairFlow"]["options"]
+    assert {"unplugged", "batteries_out"} <= keys["TroubleshootRepairFlow"]["options"]
+    assert "restart_battery" in keys["TroubleshootRepairFlow"]["step"]
     # The re-add's steps reach both flows that show it (the step group's keys are merged).
     for flow in ("ReaddRepairFlow", "TroubleshootRepairFlow"):
         assert {"readd_remove", "readd_add_unplug"} <= keys[flow]["progress"]

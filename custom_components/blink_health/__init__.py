@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP, Platform
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import config_validation as cv, device_registry as dr
@@ -29,6 +31,7 @@ from .readd import STORE_NAME as READD_STORE, ReaddWatcher
 from .runtime import BlinkHealthConfigEntry, BlinkHealthData
 from .services import async_setup_services
 from .storage import async_remove_store
+from .troubleshooter_issue import async_close_solved, async_setup_notifications
 from .watchdog import CoreWatchdog, watchdog_enabled
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -40,6 +43,8 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Set up Blink Health: actions are registered here so automations always validate."""
     async_setup_services(hass)
     await async_register_card(hass)
+    # A troubleshooter's notification goes with its issue (issue 19), whichever entry it had.
+    async_setup_notifications(hass)
     # Before any entry, and whatever becomes of it (setup retry, reauth): plugs a previous
     # run left off go back on (the power slice's keeper does not depend on the entries).
     await async_setup_power(hass)
@@ -107,6 +112,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlinkHealthConfigEntry) 
     outages = OutageHistory(hass, entry, coordinator)
     await outages.async_setup()
     entry.async_on_unload(outages.async_unsubscribe)
+    # A troubleshooter whose failed checks pass again has done its job (issue 19).
+    entry.async_on_unload(
+        coordinator.async_add_poll_listener(
+            partial(async_close_solved, hass, entry, coordinator)
+        )
+    )
 
     async def _async_stop(event: Event) -> None:
         """Switch plugs of running power cycles back on before Home Assistant stops."""

@@ -1,4 +1,4 @@
-"""Buttons of Blink Health: power-cycle a device through its smart plug."""
+"""Buttons of Blink Health: power-cycle a device through its smart plug, troubleshoot two-way audio."""
 
 from __future__ import annotations
 
@@ -11,16 +11,18 @@ from homeassistant.components.button import (
     ButtonEntity,
     ButtonEntityDescription,
 )
-from homeassistant.const import EntityCategory
+from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .const import DOMAIN
 from .entity import BlinkHealthEntity, Device, async_track_devices
 from .health import CameraHealth
-from .issues import async_open_troubleshooter
 from .power import can_power_cycle
 from .runtime import BlinkHealthConfigEntry
 from .settings import plug_for
+from .troubleshooter_issue import async_open
 
 # Each press is an action on a device: one at a time per platform is plenty.
 PARALLEL_UPDATES = 1
@@ -37,10 +39,8 @@ class DeviceButtonDescription(ButtonEntityDescription):
 async def _open_troubleshooter(
     hass: HomeAssistant, entry: BlinkHealthConfigEntry, serial: str
 ) -> None:
-    """Open the guided two-way-audio troubleshooter (a repair issue) for the camera."""
-    health = entry.runtime_data.coordinator.data
-    device = health.device(serial) if health is not None else None
-    async_open_troubleshooter(hass, entry, serial, device.name if device else serial)
+    """Open the camera's guided two-way-audio troubleshooter (a repair issue) and announce it."""
+    await async_open(hass, entry, serial)
 
 
 async def _power_cycle(
@@ -64,10 +64,19 @@ DEVICE_BUTTONS: tuple[DeviceButtonDescription, ...] = (
         key="diagnose",
         translation_key="diagnose",
         entity_category=EntityCategory.DIAGNOSTIC,
-        exists_fn=lambda entry, device: isinstance(device, CameraHealth),
+        exists_fn=lambda entry, device: has_two_way_audio(device),
         press_fn=_open_troubleshooter,
     ),
 )
+
+
+def has_two_way_audio(device: Device) -> bool:
+    """Return whether a device can have two-way audio to troubleshoot: a camera with a speaker.
+
+    Models known to have none (health.PRODUCTS: Blink Indoor 1st gen, Blink XT) get no button;
+    unknown models keep it (issue 19: better one button too many than a missing one).
+    """
+    return isinstance(device, CameraHealth) and device.supports_talk is not False
 
 
 async def async_setup_entry(
@@ -77,9 +86,17 @@ async def async_setup_entry(
 ) -> None:
     """Set up the buttons of every device, now and as devices appear."""
     coordinator = entry.runtime_data.coordinator
+    registry = er.async_get(hass)
 
     def entities_for(serial: str, device: Device) -> list[ButtonEntity]:
-        """Return the buttons this device has."""
+        """Return the buttons this device has; a troubleshooter button it cannot have leaves."""
+        if not has_two_way_audio(device) and (
+            stale := registry.async_get_entity_id(
+                Platform.BUTTON, DOMAIN, f"{serial}-diagnose"
+            )
+        ):
+            # Earlier versions gave every camera one (issue 19): it would stay "unavailable".
+            registry.async_remove(stale)
         return [
             DeviceButton(coordinator, serial, description)
             for description in DEVICE_BUTTONS

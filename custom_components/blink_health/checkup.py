@@ -15,10 +15,10 @@ from homeassistant.exceptions import HomeAssistantError
 from .const import DOMAIN
 from .coordinator import BlinkHealthCoordinator
 from .health import CameraHealth, SyncModuleHealth
-from .issues import async_open_troubleshooter
 from .playbook import Finding
 from .runtime import BlinkHealthConfigEntry
 from .troubleshooter import StepResult, check_steps
+from .troubleshooter_issue import async_open
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -70,9 +70,7 @@ async def async_diagnose_response(
         )
     troubleshooter = None
     if open_troubleshooter:
-        troubleshooter = async_open_troubleshooter(
-            hass, entry, serial, checkup.device.name
-        )
+        troubleshooter = await async_open(hass, entry, serial)
     return {
         "device": checkup.device.name,
         "serial": serial,

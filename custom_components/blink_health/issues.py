@@ -256,13 +256,16 @@ def _async_open_guide(
     prefix: str,
     anchor: str,
 ) -> str:
-    """Create a guided procedure's issue for a device (its fix flow is the guide)."""
+    """Create a guided procedure's issue for a device (its fix flow is the guide), or reuse it."""
     issue_id = f"{prefix}{serial}"
+    existing = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
+    # Opened again: what the guide remembers (the troubleshooter's step, issue 19) stays.
+    kept = (existing.data or {}) if existing is not None else {}
     ir.async_create_issue(
         hass,
         DOMAIN,
         issue_id,
-        data={"entry_id": entry.entry_id, "serial": serial},
+        data={**kept, "entry_id": entry.entry_id, "serial": serial},
         is_fixable=True,
         learn_more_url=learn_more_url(anchor),
         severity=ir.IssueSeverity.WARNING,

@@ -1,7 +1,8 @@
 """The fix flow of the guided two-way-audio troubleshooter: Blink's article, one step at a time.
 
 Each step shows the checkup's figures (checkup.py); restarting and re-adding are handed to
-the power-cycle and re-add step groups, after which the same step is checked again.
+the power-cycle and re-add step groups, after which the same step is checked again. The step
+shown is kept in the issue (troubleshooter_issue.py), so a reopened flow continues there.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from .power import PowerCycleOutcome
 from .power.flow import PowerCycleSteps
 from .readd.flow import ReaddSteps
 from .repairs_base import BlinkRepairFlow
+from .repairs_offline import is_on_batteries
 from .runtime import BlinkHealthConfigEntry
 from .settings import plug_for
 from .troubleshooter import Outcome, StepResult
+from .troubleshooter_issue import async_note_checks, async_save_step, saved_step
 
 # Shown beside a troubleshooter step's figures; symbols, so no text needs translating.
 OUTCOME_MARK = {
@@ -65,6 +68,7 @@ class TroubleshootRepairFlow(BlinkRepairFlow):
     async_step_hold_talk = _article_step(StepId.HOLD_TALK)
     async_step_mic_permission = _article_step(StepId.MIC_PERMISSION)
     async_step_restart = _article_step(StepId.RESTART)
+    async_step_restart_battery = _article_step(StepId.RESTART)
     async_step_internet = _article_step(StepId.INTERNET)
     async_step_signal = _article_step(StepId.SIGNAL)
     async_step_readd = _article_step(StepId.READD)
@@ -96,10 +100,13 @@ class TroubleshootRepairFlow(BlinkRepairFlow):
     async def async_step_init(
         self, user_input: dict[str, str] | None = None
     ) -> RepairsFlowResult:
-        """Fetch fresh data, run every automatic check, then start with the first step."""
+        """Fetch fresh data, run every automatic check, then continue where the user left off."""
         await self._async_check()
         if not self._results:
             return self.async_abort(reason="device_gone")
+        if (resume := self._saved_step()) is not None:
+            self._current = resume
+            return self._show(resume)
         first = self._results[0]
         if first.evidence.get("reason") == "no_two_way_talk":
             # Told up front; the talk steps are then skipped.
@@ -114,6 +121,24 @@ class TroubleshootRepairFlow(BlinkRepairFlow):
         """Poll now and check every step for the device (none when it is gone)."""
         checkup = await async_check_device(self.coordinator, self._serial)
         self._results = () if checkup is None else checkup.steps
+        async_note_checks(
+            self.hass,
+            self.issue_id,
+            [str(r.step.id) for r in self._results if r.outcome is Outcome.FAIL],
+        )
+
+    def _saved_step(self) -> StepId | None:
+        """Return the step this troubleshooter was left at, if it still applies."""
+        saved = saved_step(self.hass, self.issue_id)
+        return next(
+            (
+                result.step.id
+                for result in self._results
+                if str(result.step.id) == saved
+                and result.outcome is not Outcome.NOT_APPLICABLE
+            ),
+            None,
+        )
 
     def _step_placeholders(self, result: StepResult) -> dict[str, str]:
         """Return a step's texts' placeholders: its figures, outcome mark and position."""
@@ -150,6 +175,8 @@ class TroubleshootRepairFlow(BlinkRepairFlow):
         """Show one step of the article with the options it has."""
         result = next(item for item in self._results if item.step.id is step)
         placeholders = self._step_placeholders(result)
+        # Reopened later (the dialog closed, the button pressed again), it continues here.
+        async_save_step(self.hass, self.issue_id, str(step))
         if step is StepId.CONTACT_SUPPORT:
             return self.async_show_form(
                 step_id=str(step),
@@ -167,16 +194,33 @@ class TroubleshootRepairFlow(BlinkRepairFlow):
         elif step in _MANUAL_STEPS:
             options = ["solved", "next"]
         elif step is StepId.RESTART:
-            options = [
-                *(self._power.menu_options(self.device) or ["unplugged"]),
-                "solved",
-                "next",
-            ]
+            return self._show_restart(placeholders)
         else:
             options = ["recheck", "solved", "next"]
         return self.async_show_menu(
             step_id=str(step),
             menu_options=options,
+            description_placeholders=placeholders,
+        )
+
+    def _show_restart(self, placeholders: dict[str, str]) -> RepairsFlowResult:
+        """Show the restart step: through the plug, or by hand and then checked again.
+
+        Without a plug (or before one is chosen) the user restarts it and asks for a check
+        (issue 19: Front Door had no way to); a battery camera is told to take its batteries
+        out, never to unplug it.
+        """
+        power = self._power.menu_options(self.device)
+        if is_on_batteries(self.device):
+            return self.async_show_menu(
+                step_id="restart_battery",
+                menu_options=["batteries_out", "solved", "next"],
+                description_placeholders=placeholders,
+            )
+        manual = [] if "power_cycle" in power else ["unplugged"]
+        return self.async_show_menu(
+            step_id=str(StepId.RESTART),
+            menu_options=[*power, *manual, "solved", "next"],
             description_placeholders=placeholders,
         )
 
@@ -210,7 +254,13 @@ class TroubleshootRepairFlow(BlinkRepairFlow):
     async def async_step_unplugged(
         self, user_input: dict[str, str] | None = None
     ) -> RepairsFlowResult:
-        """Re-check after the user unplugged the device for 10 s (or took the batteries out)."""
+        """Re-check after the user unplugged the device for 10 s."""
+        return await self.async_step_recheck()
+
+    async def async_step_batteries_out(
+        self, user_input: dict[str, str] | None = None
+    ) -> RepairsFlowResult:
+        """Re-check after the user took the camera's batteries out for 10 s."""
         return await self.async_step_recheck()
 
     # --- the power-cycle steps (power/flow.py) ---
