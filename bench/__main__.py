@@ -308,7 +308,7 @@ def _alerts_rows(results: Results) -> list[Row]:
     first = active[0]
     text = (
         f"{fmt(median(added))} (max {max(added)}; {fmt(median([r.requests for r in active]))}"
-        f" with them, {fmt(median([r.requests for r in baseline]))} polls only; meanwhile"
+        f" with them, {fmt(median([r.requests for r in baseline]))} without; meanwhile"
         f" {first.events} events worded, {first.notifications} notify calls,"
         f" {first.outages} outages and {first.power_cycles} power cycle recorded)"
     )
