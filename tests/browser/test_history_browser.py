@@ -115,7 +115,9 @@ def test_history_in_a_browser(
     _wait_for_state(page, HALL_ONLINE, "off")  # scripts/demo hangs it
 
     # The outage: Front Yard and the Garage Sync Module offline for one poll. The setup poll's
-    # answer must be older than COALESCE_SECONDS, else the poll is served from it.
+    # answer must be older than COALESCE_SECONDS, else the poll is served from it. Front Yard
+    # runs on batteries: its offline event waits out the battery grace (30 minutes), so the
+    # Logbook's offline/online sentences are the Sync Module's (no grace in the demo).
     _past_coalesce(demo["ready_at"])
     for serial in (FRONT_YARD, GARAGE_SYNC):
         _post(f"{demo['sim_url']}/_sim/devices/{serial}", {"status": "offline"})
