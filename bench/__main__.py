@@ -23,11 +23,13 @@ from .measure import (
     HALL_MINI,
     HOUR_SECONDS,
     POLLS_PER_DAY,
+    AlertsRun,
     CostRun,
     DetectionRun,
     MemoryRun,
     PowerCycleRun,
     WorstHourRun,
+    async_measure_alerts,
     async_measure_cost,
     async_measure_day,
     async_measure_detection,
@@ -58,6 +60,8 @@ class Results:
     detection: dict[str, list[DetectionRun]] = field(default_factory=dict)
     power_cycle: list[PowerCycleRun | None] = field(default_factory=list)
     worst_hour: WorstHourRun | None = None
+    # Pairs of the same scripted outage and power cycle: (features active, polls only).
+    alerts: list[tuple[AlertsRun, AlertsRun]] = field(default_factory=list)
 
 
 def _say(message: str) -> None:
@@ -73,6 +77,7 @@ async def async_collect(
     memory_scenario: str | None = "large",
     detection: bool = True,
     worst_seconds: float | None = HOUR_SECONDS,
+    alerts: bool = True,
 ) -> Results:
     """Run every measurement and return the raw figures."""
     results = Results(runs=runs, polls=polls)
@@ -107,6 +112,17 @@ async def async_collect(
         ]
         _say("power cycle: demo / Hall Mini")
         results.power_cycle = [await async_measure_power_cycle() for _ in range(runs)]
+    if alerts:
+        _say(
+            "alerts: demo / outages and a power cycle, with and without history and alerts"
+        )
+        results.alerts = [
+            (
+                await async_measure_alerts(active=True),
+                await async_measure_alerts(active=False),
+            )
+            for _ in range(runs)
+        ]
     if worst_seconds:
         _say("worst hour: demo / every door to a request, as often as it opens")
         results.worst_hour = await async_measure_worst_hour("demo", worst_seconds)
@@ -203,6 +219,7 @@ def build_rows(results: Results) -> list[Row]:
             0,
         )
     rows.extend(_detection_rows(results))
+    rows.extend(_alerts_rows(results))
     if (worst := results.worst_hour) is not None:
         rows.append(
             Row(
@@ -276,6 +293,37 @@ def _detection_rows(results: Results) -> list[Row]:
     return rows
 
 
+def _alerts_difference(results: Results) -> list[int]:
+    """Return, per run, the Blink requests the features added to the same outage script."""
+    return [active.requests - baseline.requests for active, baseline in results.alerts]
+
+
+def _alerts_rows(results: Results) -> list[Row]:
+    """Return the row for issue 20's outage history, logbook and notifications on `demo`."""
+    if not results.alerts:
+        return []
+    active = [a for a, _ in results.alerts]
+    baseline = [b for _, b in results.alerts]
+    added = _alerts_difference(results)
+    first = active[0]
+    text = (
+        f"{fmt(median(added))} (max {max(added)}; {fmt(median([r.requests for r in active]))}"
+        f" with them, {fmt(median([r.requests for r in baseline]))} without; meanwhile"
+        f" {first.events} events worded, {first.notifications} notify calls,"
+        f" {first.outages} outages and {first.power_cycles} power cycle recorded)"
+    )
+    return [
+        Row(
+            "Blink requests added by outage history, logbook and notifications "
+            "(an outage and a power cycle)",
+            "demo",
+            text,
+            "n/a (core has none)",
+            "n/a",
+        )
+    ]
+
+
 def goals(results: Results) -> list[str]:
     """Say, for each goal of issue 10, whether this run met it."""
     bh, core = harness.BLINK_HEALTH.domain, harness.CORE_BLINK.domain
@@ -303,6 +351,13 @@ def goals(results: Results) -> list[str]:
             f"- The worst hour of user actions within the request budget "
             f"(governor.hourly_ceiling): {'met' if worst.requests <= worst.ceiling else 'NOT met'} "
             f"({worst.requests} of at most {worst.ceiling})."
+        )
+    if results.alerts:
+        added = _alerts_difference(results)
+        lines.append(
+            "- Zero additional Blink requests for outage history, logbook and notifications "
+            f"(issue 20): {'met' if not any(added) else 'NOT met'} "
+            f"({', '.join(str(a) for a in added)} over {len(added)} runs)."
         )
     if ("large", bh) in results.cost:
         loop_ms = median(_pooled(results.cost["large", bh], "poll_loop_ms"))

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 import contextlib
 from dataclasses import dataclass, field
+from pathlib import Path
+import shutil
 import time
 import tracemalloc
 from typing import Any
+from unittest.mock import patch
 
+from homeassistant.components.logbook import LOGBOOK_ENTRY_MESSAGE, LOGBOOK_ENTRY_NAME
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant, State
+from homeassistant.core import Event, HomeAssistant, ServiceCall, State, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import (
     device_registry as dr,
@@ -18,10 +23,19 @@ from homeassistant.helpers import (
     issue_registry as ir,
 )
 from homeassistant.setup import async_setup_component
-from pytest_homeassistant_custom_component.common import setup_test_component_platform
+from pytest_homeassistant_custom_component.common import (
+    async_mock_service,
+    setup_test_component_platform,
+)
 
-from custom_components.blink_health.const import DEFAULT_SCAN_INTERVAL, DETAILS_PER_POLL
+from custom_components.blink_health.const import (
+    DEFAULT_SCAN_INTERVAL,
+    DETAILS_PER_POLL,
+    EVENT_POWER_CYCLE,
+)
 from custom_components.blink_health.governor import hourly_ceiling
+from custom_components.blink_health.logbook import async_describe_events
+from custom_components.blink_health.outages import OutageHistory
 
 from .harness import (
     BLINK_HEALTH,
@@ -447,3 +461,187 @@ async def _async_save_options(hass: HomeAssistant, entry_id: str) -> None:
     )
     await options.async_configure(result["flow_id"], {})
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+@dataclass(slots=True)
+class AlertsRun:
+    """Blink requests of one scripted outage and power cycle, with or without issue 20's features.
+
+    `active`: the outage history follows the polls and events, the notify blueprint runs for
+    every device and the logbook words every event; without: the polls alone.
+    """
+
+    active: bool
+    requests: int
+    events: int = 0
+    sentences: list[str] = field(default_factory=list)
+    notifications: int = 0
+    outages: int = 0
+    power_cycles: int = 0
+
+
+# The scripted outage: the Garage Sync Module offline for 30 minutes (past the 10 minutes' grace:
+# its issue, its offline and online events, its notification), then the hung Hall Mini
+# power-cycled (through the notification's button when the blueprint runs).
+GARAGE_SYNC = "G8T10000000002"
+ALERT_STEADY_POLLS = 2
+ALERT_OFFLINE_POLLS = 6
+ALERT_BACK_POLLS = 3
+NOTIFY_BLUEPRINT = "blink_health/notify_device_problem.yaml"
+BLUEPRINTS = Path(__file__).resolve().parent.parent / "blueprints" / "automation"
+NOTIFY_SERVICE = "mobile_app_bench"
+
+
+async def _async_no_history(_history: OutageHistory) -> None:
+    """Stand in for OutageHistory.async_setup: no stored history, no poll or event listener."""
+
+
+async def _async_notify_blueprint(
+    hass: HomeAssistant, entry: ConfigEntry
+) -> list[ServiceCall]:
+    """Use the notify blueprint for every Health sensor of the entry; return the notify calls."""
+    calls: list[ServiceCall] = async_mock_service(hass, "notify", NOTIFY_SERVICE)
+    target = Path(hass.config.config_dir) / "blueprints" / "automation" / "blink_health"
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(BLUEPRINTS / NOTIFY_BLUEPRINT, target)
+    sensors = [
+        e.entity_id
+        for e in er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+        if e.unique_id.endswith("-health") and e.domain == "sensor"
+    ]
+    config = {
+        "id": "bench_notify",
+        "use_blueprint": {
+            "path": NOTIFY_BLUEPRINT,
+            "input": {
+                "health_sensors": sensors,
+                "problem_minutes": 5,
+                "notify_action": f"notify.{NOTIFY_SERVICE}",
+            },
+        },
+    }
+    if not await async_setup_component(hass, "automation", {"automation": config}):
+        raise RuntimeError("the notify blueprint was refused")
+    await hass.async_block_till_done()
+    return calls
+
+
+def _follow_logbook(hass: HomeAssistant, run: AlertsRun) -> None:
+    """Word every Blink Health event as the logbook would (logbook.py's describers)."""
+    describers: dict[str, Callable[[Any], dict[str, str]]] = {}
+
+    def register(
+        _domain: str, event_type: str, describe: Callable[[Any], dict[str, str]]
+    ) -> None:
+        """Keep one event type's describer."""
+        describers[event_type] = describe
+
+    async_describe_events(hass, register)
+
+    @callback
+    def on_event(event: Event) -> None:
+        """Count the event and keep its sentence."""
+        run.events += 1
+        entry = describers[str(event.event_type)](event)
+        run.sentences.append(
+            f"{entry[LOGBOOK_ENTRY_NAME]} {entry[LOGBOOK_ENTRY_MESSAGE]}"
+        )
+
+    for event_type in describers:
+        hass.bus.async_listen(event_type, on_event)
+
+
+async def async_measure_alerts(
+    *, active: bool, timeout_seconds: float = 600
+) -> AlertsRun:
+    """Script an outage and a power cycle on `demo`; count Blink requests from the first poll on.
+
+    The same world changes at the same moments with and without the features: any request
+    they made would be the difference between the two runs.
+    """
+    with contextlib.ExitStack() as stack:
+        if not active:
+            stack.enter_context(
+                patch.object(OutageHistory, "async_setup", _async_no_history)
+            )
+        async with rig("demo") as rig_:
+            hass = rig_.hass
+            entry = await async_add_entry(rig_, BLINK_HEALTH)
+            plug = SimPlug(rig_.sim, HALL_PLUG, HALL_PLUG_ENTITY)
+            setup_test_component_platform(hass, "switch", [plug])
+            await async_setup_component(
+                hass, "switch", {"switch": {"platform": "test"}}
+            )
+            await hass.async_block_till_done()
+            if not await _async_map_plug(
+                hass, entry.entry_id, HALL_MINI, HALL_PLUG_ENTITY
+            ):
+                raise RuntimeError("the Hall Mini's plug could not be set")
+            run = AlertsRun(active=active, requests=0)
+            calls: list[ServiceCall] = []
+            if active:
+                calls = await _async_notify_blueprint(hass, entry)
+                _follow_logbook(hass, run)
+            cycled: list[Event] = []
+            hass.bus.async_listen(EVENT_POWER_CYCLE, cycled.append)
+            interval = BLINK_HEALTH.interval + 1
+            await rig_.advance(interval)
+            rig_.sim.reset_requests()
+            world = rig_.sim.server.world
+            for _ in range(ALERT_STEADY_POLLS):
+                await rig_.advance(interval)
+            rig_.sim.call(
+                lambda: world.patch_device(GARAGE_SYNC, {"status": "offline"})
+            )
+            rig_.sim.call(lambda: world.patch_device(HALL_MINI, {"hung": True}))
+            for _ in range(ALERT_OFFLINE_POLLS):
+                await rig_.advance(interval)
+            rig_.sim.call(lambda: world.patch_device(GARAGE_SYNC, {"status": "online"}))
+            for _ in range(ALERT_BACK_POLLS):
+                await rig_.advance(interval)
+            health = _entity_id(hass, "sensor", f"{HALL_MINI}-health")
+            if active:
+                # The notification's Power-cycle button, as the Companion app reports it.
+                hass.bus.async_fire(
+                    "mobile_app_notification_action",
+                    {"action": f"BLINK_HEALTH_POWER_CYCLE|{health}"},
+                )
+            else:
+                await hass.services.async_call(
+                    "button",
+                    "press",
+                    {
+                        "entity_id": _entity_id(
+                            hass, "button", f"{HALL_MINI}-power_cycle"
+                        )
+                    },
+                    blocking=True,
+                )
+            # The cycle is its own task (it sleeps and waits for polls): time moves in 1 s
+            # steps until it has told how it ended.
+            seconds = 0.0
+            while not cycled and seconds < timeout_seconds:
+                await rig_.advance(1.0)
+                seconds += 1.0
+            if not cycled:
+                raise RuntimeError("the Hall Mini's power cycle did not end")
+            for _ in range(ALERT_STEADY_POLLS):
+                await rig_.advance(interval)
+            run.requests = rig_.sim.requests()
+            run.notifications = len(calls)
+            history = entry.runtime_data.outages
+            run.outages = sum(
+                len(record.outages) for record in history.devices.values()
+            )
+            run.power_cycles = history.power_cycles_7d()
+            return run
+
+
+def _entity_id(hass: HomeAssistant, domain: str, unique_id: str) -> str:
+    """Return the Blink Health entity id of a unique id (the harness knows the demo has it)."""
+    entity_id = er.async_get(hass).async_get_entity_id(
+        domain, BLINK_HEALTH.domain, unique_id
+    )
+    if entity_id is None:
+        raise RuntimeError(f"no {domain} {unique_id}")
+    return entity_id

@@ -33,6 +33,11 @@ async def test_bench_measures_both_integrations_on_minimal() -> None:
     assert worst is not None
     assert isinstance(worst.requests, int) and worst.requests > 0
     assert isinstance(worst.ceiling, int) and worst.ceiling > 0
+    ((active, baseline),) = results.alerts
+    assert (active.active, baseline.active) == (True, False)
+    assert isinstance(active.requests, int) and active.requests > 0
+    assert active.events > 0 and active.sentences and active.power_cycles == 1
+    assert (baseline.events, baseline.power_cycles) == (0, 0)  # the features were off
 
     rows = build_rows(results)
     measures = {row.measure for row in rows}
@@ -40,6 +45,8 @@ async def test_bench_measures_both_integrations_on_minimal() -> None:
     assert "Event-loop CPU per poll, median (ms)" in measures
     assert any(row.measure.startswith("`power_cycle`") for row in rows)
     assert any(row.measure.startswith("Most Blink requests") for row in rows)
+    assert any(row.measure.startswith("Blink requests added by outage") for row in rows)
+    assert any("Zero additional Blink requests" in line for line in goals(results))
     assert any("request budget" in line for line in goals(results))
     assert markdown_table(rows).count("\n") == len(rows) + 1
     assert text_table(rows).count("\n") == len(rows)
