@@ -59,8 +59,9 @@ export function buildModel(hass, config) {
   const byName = (a, b) => deviceName(a.device).localeCompare(deviceName(b.device));
   const item = (device) => ({ device, entities: byDevice[device.id] });
   // A Sync Module hangs off the account (via_device) and has cameras pointing at it, or no
-  // troubleshooter button (every camera has one); a camera with no Sync Module hangs off the
-  // account too.
+  // troubleshooter button (every camera with a speaker has one; those without, the XT and
+  // Indoor 1st gen, always report through a Sync Module); a camera with no Sync Module hangs
+  // off the account too.
   const parents = new Set(devices.map((device) => device.via_device_id));
   const isSync = (device) =>
     accountIds.has(device.via_device_id) && (parents.has(device.id) || !byDevice[device.id].diagnose);

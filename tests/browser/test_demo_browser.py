@@ -291,3 +291,48 @@ def test_demo_in_a_browser(demo: dict[str, Any], page: Page, screenshots: Path) 
     assert state["plugs"]["plug-garage-sync"]["on"] is True
     garage = next(s for s in state["sync_modules"] if s["serial"] == GARAGE_SYNC)
     assert garage["status"] == "online"
+
+    _walk_the_troubleshooter(page, demo, screenshots)
+
+
+def _walk_the_troubleshooter(
+    page: Page, demo: dict[str, Any], screenshots: Path
+) -> None:
+    """Press "Troubleshoot two-way audio": told where it is, one issue, continued when reopened."""
+    page.goto(f"{demo['url']}/blink-health")
+    troubleshoot = (
+        _device_card(page, "Front Yard")
+        .locator("hui-button-entity-row")
+        .filter(has_text="Troubleshoot two-way audio")
+        .get_by_role("button")
+    )
+    troubleshoot.click()
+    # The press is answered: a notification names the camera and links to Settings → Repairs.
+    page.locator("ha-sidebar").get_by_text("Notifications").click()
+    drawer = page.locator("notification-drawer")
+    expect(
+        drawer.get_by_text("Two-way audio troubleshooter for Front Yard")
+    ).to_be_visible()
+    _screenshot(page, screenshots, "troubleshooter-notification")
+    drawer.get_by_role("link", name="Settings → Repairs").click()
+    expect(page).to_have_url(re.compile(r"/config/repairs$"))
+    issue = page.get_by_text("Two-way audio troubleshooter for Front Yard", exact=True)
+    expect(issue).to_have_count(1)
+
+    step = re.compile(r"Step \d+: ")  # the dialog's title
+    issue.click()
+    expect(page.get_by_text(step).first).to_be_visible()
+    first = page.get_by_text(step).first.inner_text()
+    page.get_by_text("Still not working: next step", exact=True).click()
+    expect(page.get_by_text(step).first).not_to_have_text(first)
+    left_at = page.get_by_text(step).first.inner_text()
+    _screenshot(page, screenshots, "troubleshooter")
+
+    # The user leaves (the dialog goes with the page), later presses the button again: still
+    # one troubleshooter, and it goes on where they left it.
+    page.goto(f"{demo['url']}/blink-health")
+    troubleshoot.click()
+    page.goto(f"{demo['url']}/config/repairs")
+    expect(issue).to_have_count(1)
+    issue.click()
+    expect(page.get_by_text(left_at, exact=True)).to_be_visible()
