@@ -177,7 +177,7 @@ async def test_offline_after_grace_with_events(
     assert issue is not None
     assert issue.severity is ir.IssueSeverity.ERROR
     assert issue.is_fixable
-    assert [event.data["serial"] for event in offline] == [HOME_SYNC]
+    assert [event.data["name"] for event in offline] == ["Home"]
     device = dr.async_get(hass).async_get_device_by_identifier(
         (DOMAIN, HOME_SYNC), init_integration.entry_id
     )
@@ -186,14 +186,13 @@ async def test_offline_after_grace_with_events(
         "device_id": device.id,
         "entry_id": init_integration.entry_id,
         "name": "Home",
-        "serial": HOME_SYNC,
     }
     # The Workshop camera has been offline since setup: 30 minutes of grace (battery).
     assert f"camera_offline_{WORKSHOP}" not in _ids(hass)
     for _ in range(4):
         await async_poll(hass, freezer)
     assert f"camera_offline_{WORKSHOP}" in _ids(hass)
-    assert WORKSHOP in [event.data["serial"] for event in offline]
+    assert "Workshop" in [event.data["name"] for event in offline]
     assert online == []
     sim.world.patch_device(HOME_SYNC, {"status": "online"})
     sim.world.patch_device(WORKSHOP, {"status": "online"})
@@ -202,9 +201,9 @@ async def test_offline_after_grace_with_events(
     assert f"sync_module_offline_{HOME_SYNC}" not in ids
     assert f"camera_offline_{WORKSHOP}" not in ids
     # The Home Sync Module's cameras went offline with it: each comes back with an event.
-    online_serials = sorted(event.data["serial"] for event in online)
-    assert online_serials == sorted(event.data["serial"] for event in offline)
-    assert {HOME_SYNC, WORKSHOP} <= set(online_serials)
+    online_names = sorted(event.data["name"] for event in online)
+    assert online_names == sorted(event.data["name"] for event in offline)
+    assert {"Home", "Workshop"} <= set(online_names)
 
 
 async def test_no_offline_event_on_the_first_poll(

@@ -112,9 +112,19 @@ async def test_happy_path(
     await async_advance(hass, freezer, 60)
     assert task.done()
     response = task.result()
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, HALL_MINI), mapped.entry_id
+    )
+    plug_state = hass.states.get(HALL_PLUG)
+    assert device is not None
+    assert plug_state is not None
+    # Names and Home Assistant ids, never the serial (issue 19).
     assert response == {
-        "device": HALL_MINI,
-        "plug": HALL_PLUG,
+        "entry_id": mapped.entry_id,
+        "device": "Hall Mini",
+        "device_id": device.id,
+        "plug": plug_state.name,
+        "plug_entity_id": HALL_PLUG,
         "off_seconds": 10.0,
         "turned_on": True,
         "online_again": True,

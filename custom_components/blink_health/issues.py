@@ -239,8 +239,10 @@ def _fire_transition_events(
             {
                 "device_id": entry_device.id if entry_device else None,
                 "entry_id": entry.entry_id,
-                "name": device.name,
-                "serial": serial,
+                # The Home Assistant name (the user's, if renamed); never the serial.
+                "name": (entry_device.name_by_user or entry_device.name or device.name)
+                if entry_device
+                else device.name,
             },
         )
 
