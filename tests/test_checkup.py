@@ -14,7 +14,7 @@ from blinksim.server import SimServer
 from custom_components.blink_health.const import DOMAIN
 from custom_components.blink_health.governor import COALESCE_SECONDS
 
-from .repairs_helpers import start_repair_fix_flow
+from .repairs_helpers import device_issue_id, start_repair_fix_flow
 from .test_repairs import FRONT_YARD, _choose, _device_id
 
 HOMESCREEN = "GET /api/v3/accounts/{account_id}/homescreen"
@@ -37,7 +37,10 @@ async def test_action_for_a_device_that_left_the_account(
     assert err.value.translation_key == "device_not_on_account"
     # Told before the troubleshooter is opened: no issue for a device that is not there.
     assert (
-        ir.async_get(hass).async_get_issue(DOMAIN, f"troubleshoot_{FRONT_YARD}") is None
+        ir.async_get(hass).async_get_issue(
+            DOMAIN, device_issue_id(hass, "troubleshoot", FRONT_YARD)
+        )
+        is None
     )
 
 

@@ -10,6 +10,7 @@ from blinksim.server import SimServer
 from custom_components.blink_health.const import DOMAIN
 from custom_components.blink_health.playbook import STEPS
 
+from .repairs_helpers import device_issue_id
 from .test_repairs import FRONT_YARD, _device_id
 
 
@@ -43,7 +44,10 @@ async def test_diagnose_returns_findings_in_article_order(
     assert signal["evidence"]["wifi"] == "1"
     assert response["troubleshooter_issue_id"] is None
     assert (
-        ir.async_get(hass).async_get_issue(DOMAIN, f"troubleshoot_{FRONT_YARD}") is None
+        ir.async_get(hass).async_get_issue(
+            DOMAIN, device_issue_id(hass, "troubleshoot", FRONT_YARD)
+        )
+        is None
     )
 
 
@@ -60,7 +64,9 @@ async def test_diagnose_button_opens_troubleshooter(
     await hass.services.async_call(
         "button", "press", {"entity_id": entity_id}, blocking=True
     )
-    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"troubleshoot_{FRONT_YARD}")
+    issue = ir.async_get(hass).async_get_issue(
+        DOMAIN, device_issue_id(hass, "troubleshoot", FRONT_YARD)
+    )
     assert issue is not None
     assert issue.is_fixable
     assert issue.translation_placeholders == {"device": "Front Yard"}

@@ -209,7 +209,13 @@ async def test_plug_refuses_to_turn_on(
     issue = issue_registry.async_get_issue(DOMAIN, power_issue_id(hass, HALL_MINI))
     assert issue is not None
     assert issue.severity is ir.IssueSeverity.CRITICAL
-    assert issue.translation_placeholders == {"device": "Hall Mini", "plug": HALL_PLUG}
+    # The plug by its name, as the user sees it (issue 19).
+    plug_state = hass.states.get(HALL_PLUG)
+    assert plug_state is not None
+    assert issue.translation_placeholders == {
+        "device": "Hall Mini",
+        "plug": plug_state.name,
+    }
     assert [event.data["turned_on"] for event in events] == [False]
     # Switched on by hand: the issue goes once the plug has stayed on (#16: settle time).
     hall.refuse_on = False

@@ -16,6 +16,7 @@ from .power import PowerCycleOutcome
 from .power.flow import PowerCycleSteps
 from .repairs_base import BlinkRepairFlow
 from .runtime import BlinkHealthConfigEntry
+from .user_text import escape_text
 
 
 class OfflineRepairFlow(BlinkRepairFlow):
@@ -137,7 +138,7 @@ class BatteryOfflineRepairFlow(OfflineRepairFlow):
             if isinstance(device, CameraHealth) and data is not None
             else None
         )
-        values.setdefault("sync_module", sync.name if sync else NO_VALUE)
+        values.setdefault("sync_module", escape_text(sync.name) if sync else NO_VALUE)
         return values
 
     async def async_step_init(

@@ -241,4 +241,10 @@ async def _async_readd_camera(call: ServiceCall) -> ServiceResponse:
     procedure = await readd.async_start(target.serial, timedelta(minutes=minutes))
     if call.data[ATTR_WAIT]:
         procedure = await readd.async_wait_end(target.serial)
-    return report(procedure) if call.return_response else None
+    if not call.return_response:
+        return None
+    return report(
+        procedure,
+        device_id=target.device.id,
+        issue_id=readd.issue_id(target.serial),
+    )
