@@ -12,6 +12,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from blinksim.server import SimServer
 from custom_components.blink_health.const import DOMAIN
+from custom_components.blink_health.figures import evidence_value
 from custom_components.blink_health.governor import COALESCE_SECONDS
 
 from .repairs_helpers import device_issue_id, start_repair_fix_flow
@@ -76,5 +77,8 @@ async def test_action_and_troubleshooter_show_the_same_checkup(
     while result["step_id"] != "signal":
         result = await _choose(client, result["flow_id"], "next")
     placeholders = result["description_placeholders"]
-    assert {key: placeholders[key] for key in signal["evidence"]} == signal["evidence"]
+    # The same figures: the response's typed, the text's as they read.
+    assert {
+        key: evidence_value(key, placeholders[key]) for key in signal["evidence"]
+    } == signal["evidence"]
     assert placeholders["result"] == "❌"

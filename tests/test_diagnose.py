@@ -41,7 +41,10 @@ async def test_diagnose_returns_findings_in_article_order(
     assert [numbers[f["step"]] for f in response["findings"]] == [3, 5, 5]
     signal = next(step for step in response["steps"] if step["step"] == "signal")
     assert signal["outcome"] == "fail"
-    assert signal["evidence"]["wifi"] == "1"
+    # Numbers and booleans as such, not as the strings texts show (issue 19).
+    assert signal["evidence"]["wifi"] == 1
+    restart = next(step for step in response["steps"] if step["step"] == "restart")
+    assert isinstance(restart["evidence"]["online"], bool)
     assert response["troubleshooter_issue_id"] is None
     assert (
         ir.async_get(hass).async_get_issue(

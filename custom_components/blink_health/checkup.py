@@ -6,7 +6,7 @@ it one step at a time; both run the same checkup.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -17,6 +17,7 @@ from homeassistant.exceptions import HomeAssistantError
 from .const import DOMAIN
 from .coordinator import BlinkHealthCoordinator
 from .devices import device_name
+from .figures import evidence_value
 from .health import CameraHealth, SyncModuleHealth
 from .issues import async_open_troubleshooter, device_key, issue_id_for
 from .playbook import Finding
@@ -104,7 +105,7 @@ def _finding_dict(
         "device": device_name(hass, entry, serial) if serial is not None else None,
         "device_id": device_key(hass, entry, serial) if serial is not None else None,
         "issue_id": issue_id_for(hass, entry, finding),
-        "evidence": dict(finding.evidence),
+        "evidence": _typed(finding.evidence),
     }
 
 
@@ -117,6 +118,11 @@ def _step_dict(
         "number": result.step.number,
         "kind": str(result.step.kind),
         "outcome": str(result.outcome),
-        "evidence": dict(result.evidence),
+        "evidence": _typed(result.evidence),
         "findings": [finding_dict(finding) for finding in result.findings],
     }
+
+
+def _typed(evidence: Mapping[str, str]) -> dict[str, Any]:
+    """Return evidence with numbers and booleans as such: automations compare them."""
+    return {key: evidence_value(key, text) for key, text in evidence.items()}

@@ -201,7 +201,9 @@ def _async_register(
             serial,
             entities.get(serial, ()),
             model=camera.product.model,
-            model_id=camera.product.type or None,
+            # No model id: the device page would show Blink's code ("(catalina)") beside the
+            # model's name (issue 19); None also clears one set before.
+            model_id=None,
             name=camera.name,
             serial_number=serial,
             sw_version=camera.firmware,

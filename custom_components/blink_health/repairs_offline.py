@@ -70,12 +70,8 @@ class OfflineRepairFlow(BlinkRepairFlow):
         device = self.device
         if device is not None and device.online is True:
             return self.async_create_entry(data={})
-        return self._still_offline(
-            {
-                **self.placeholders(),
-                "status": (device.status if device else None) or NO_VALUE,
-            }
-        )
+        # No status word: Blink's ("done", "offline") is not words a user reads (issue 19).
+        return self._still_offline(self.placeholders())
 
     def _still_offline(self, placeholders: dict[str, str]) -> RepairsFlowResult:
         """Say it is still offline, with the choices again."""

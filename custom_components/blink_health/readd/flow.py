@@ -92,7 +92,6 @@ class ReaddSteps:
                 "deadline": dt_util.as_local(procedure.deadline).strftime("%H:%M"),
                 "interval": str(max(1, round(interval.total_seconds() / 60))),
                 "minutes": str(round(watched.total_seconds() / 60)),
-                "camera_id": format_value(procedure.new_camera_id),
                 "sync_module": format_value(
                     procedure.new_sync_module or procedure.sync_module
                 ),
