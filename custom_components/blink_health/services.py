@@ -130,7 +130,7 @@ def resolve_device(
             translation_domain=DOMAIN,
             translation_key="entry_not_loaded",
             translation_placeholders={
-                "device": device.name_by_user or device.name or serial
+                "device": device.name_by_user or device.name or device_id
             },
         )
     if serial == str(entry.unique_id):
@@ -138,13 +138,14 @@ def resolve_device(
             translation_domain=DOMAIN,
             translation_key="not_a_blink_device",
             translation_placeholders={
-                "device": device.name_by_user or device.name or serial
+                "device": device.name_by_user or device.name or device_id
             },
         )
     health = entry.runtime_data.coordinator.data
     if on_account and (health is None or health.device(serial) is None):
         raise translated_error(
-            "device_left_account", device=device.name_by_user or device.name or serial
+            "device_left_account",
+            device=device.name_by_user or device.name or device_id,
         )
     return ActionTarget(entry=entry, device=device, serial=serial)
 
