@@ -10,6 +10,10 @@ from homeassistant.components.repairs.websocket_api import (
     RepairsFlowIndexView,
     RepairsFlowResourceView,
 )
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+
+from custom_components.blink_health.const import CORE_DOMAIN, DOMAIN
 
 
 async def start_repair_fix_flow(
@@ -32,3 +36,23 @@ async def process_repair_fix_flow(
     assert resp.status == HTTPStatus.OK, await resp.text()
     result: dict[str, Any] = await resp.json()
     return result
+
+
+def device_issue_id(hass: HomeAssistant, kind: str, serial: str) -> str:
+    """Return the id of a device's issue: `{kind}_{device id}`, never the serial (issue 19)."""
+    registry = dr.async_get(hass)
+    devices = registry.async_get_devices(
+        identifiers={(DOMAIN, serial), (CORE_DOMAIN, serial)}
+    )
+    # Core Blink's device, when the entities joined it, else Blink Health's own.
+    device = next((d for d in devices if (CORE_DOMAIN, serial) in d.identifiers), None)
+    device = device or next(iter(devices), None)
+    if device is not None:
+        return f"{kind}_{device.id}"
+    # Removed (a camera away after a re-add timed out): the registry keeps its id.
+    deleted = next(
+        d
+        for d in registry.deleted_devices.values()
+        if (DOMAIN, serial) in d.identifiers
+    )
+    return f"{kind}_{deleted.id}"

@@ -76,7 +76,11 @@ from .power_helpers import (
     async_settle,
     async_setup_plugs,
 )
-from .repairs_helpers import process_repair_fix_flow, start_repair_fix_flow
+from .repairs_helpers import (
+    device_issue_id,
+    process_repair_fix_flow,
+    start_repair_fix_flow,
+)
 
 FRONT_YARD = "G8T20000000001"
 # Blink Health's entities by domain and unique id: on core's shared device, an entity id
@@ -263,9 +267,9 @@ async def test_same_entities_as_standalone(
     # The same repair issues (weak Wi-Fi, weak Sync Module link, low battery).
     assert _issue_ids(hass) == attach_issues
     assert {
-        "weak_wifi_G8T20000000002",
-        "weak_sync_link_G8T20000000003",
-        "low_battery_G8T20000000004",
+        device_issue_id(hass, "weak_wifi", "G8T20000000002"),
+        device_issue_id(hass, "weak_sync_link", "G8T20000000003"),
+        device_issue_id(hass, "low_battery", "G8T20000000004"),
     } <= attach_issues
 
 
@@ -750,7 +754,7 @@ async def test_options_and_diagnostics_in_attach_mode(
     hass_client: ClientSessionGenerator,
 ) -> None:
     """Options without a polling interval (core sets the pace); diagnostics say how it reads."""
-    assert "weak_wifi_G8T20000000002" in _issue_ids(hass)
+    assert device_issue_id(hass, "weak_wifi", "G8T20000000002") in _issue_ids(hass)
     result = await hass.config_entries.options.async_init(attached.entry_id)
     assert result["menu_options"] == ["settings", "plugs"]
     result = await hass.config_entries.options.async_configure(
@@ -772,8 +776,8 @@ async def test_options_and_diagnostics_in_attach_mode(
     await hass.async_block_till_done(wait_background_tasks=True)
     assert attached.state is ConfigEntryState.LOADED
     # Applied on core's data: Back Yard's 1 Wi-Fi bar is not weak at a 0-bar threshold.
-    assert "weak_wifi_G8T20000000002" not in _issue_ids(hass)
-    assert "weak_sync_link_G8T20000000003" in _issue_ids(hass)
+    assert device_issue_id(hass, "weak_wifi", "G8T20000000002") not in _issue_ids(hass)
+    assert device_issue_id(hass, "weak_sync_link", "G8T20000000003") in _issue_ids(hass)
 
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, attached)
     assert diagnostics["entry"]["data"] == {

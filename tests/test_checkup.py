@@ -12,9 +12,10 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from blinksim.server import SimServer
 from custom_components.blink_health.const import DOMAIN
+from custom_components.blink_health.figures import evidence_value
 from custom_components.blink_health.governor import COALESCE_SECONDS
 
-from .repairs_helpers import start_repair_fix_flow
+from .repairs_helpers import device_issue_id, start_repair_fix_flow
 from .test_repairs import FRONT_YARD, _choose, _device_id
 
 HOMESCREEN = "GET /api/v3/accounts/{account_id}/homescreen"
@@ -37,7 +38,10 @@ async def test_action_for_a_device_that_left_the_account(
     assert err.value.translation_key == "device_not_on_account"
     # Told before the troubleshooter is opened: no issue for a device that is not there.
     assert (
-        ir.async_get(hass).async_get_issue(DOMAIN, f"troubleshoot_{FRONT_YARD}") is None
+        ir.async_get(hass).async_get_issue(
+            DOMAIN, device_issue_id(hass, "troubleshoot", FRONT_YARD)
+        )
+        is None
     )
 
 
@@ -73,5 +77,8 @@ async def test_action_and_troubleshooter_show_the_same_checkup(
     while result["step_id"] != "signal":
         result = await _choose(client, result["flow_id"], "next")
     placeholders = result["description_placeholders"]
-    assert {key: placeholders[key] for key in signal["evidence"]} == signal["evidence"]
+    # The same figures: the response's typed, the text's as they read.
+    assert {
+        key: evidence_value(key, placeholders[key]) for key in signal["evidence"]
+    } == signal["evidence"]
     assert placeholders["result"] == "❌"

@@ -516,12 +516,13 @@ async def test_options_smart_plugs(
     assert result["step_id"] == "plugs"
     # Fixed, translated keys: the device is a choice, never a field named after it.
     assert [str(key) for key in result["data_schema"].schema] == ["device"]
-    # Sync Modules, the Mini and the doorbell; never the battery cameras.
+    # Sync Modules, the Mini and the doorbell; never the battery cameras. Each by its name
+    # and kind, never its serial (issue 19).
     assert _device_choices(result) == [
-        ("G8T10000000001", "Home"),
-        ("G8T10000000002", "Garage"),
-        ("G8T30000000001", "Hall Mini"),
-        ("G8T40000000001", "Front Door"),
+        ("G8T10000000001", "Home (Sync Module 2)"),
+        ("G8T10000000002", "Garage (Sync Module)"),
+        ("G8T30000000001", "Hall Mini (Blink Mini)"),
+        ("G8T40000000001", "Front Door (Blink Video Doorbell)"),
     ]
     with pytest.raises(InvalidData, match="device"):
         await hass.config_entries.options.async_configure(
@@ -574,9 +575,11 @@ async def test_options_smart_plugs(
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"next_step_id": "plugs"}
     )
-    assert ("G8T30000000001", "Hall Mini → switch.hall_mini_plug") in _device_choices(
-        result
-    )
+    # The plug by its name (no friendly name set: Home Assistant's from the entity id).
+    assert (
+        "G8T30000000001",
+        "Hall Mini (Blink Mini) → hall mini plug",
+    ) in _device_choices(result)
 
     # The settings page keeps the plugs.
     result = await _open_settings(hass, entry.entry_id)

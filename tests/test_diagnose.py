@@ -11,6 +11,7 @@ from custom_components.blink_health.const import DOMAIN
 from custom_components.blink_health.playbook import STEPS
 
 from .power_helpers import HALL_MINI
+from .repairs_helpers import device_issue_id
 from .test_repairs import DRIVEWAY, FRONT_DOOR, FRONT_YARD, WORKSHOP, _device_id
 
 SYNC_HOME = "G8T10000000001"
@@ -43,10 +44,16 @@ async def test_diagnose_returns_findings_in_article_order(
     assert [numbers[f["step"]] for f in response["findings"]] == [3, 5, 5]
     signal = next(step for step in response["steps"] if step["step"] == "signal")
     assert signal["outcome"] == "fail"
-    assert signal["evidence"]["wifi"] == "1"
+    # Numbers and booleans as such, not as the strings texts show (issue 19).
+    assert signal["evidence"]["wifi"] == 1
+    restart = next(step for step in response["steps"] if step["step"] == "restart")
+    assert isinstance(restart["evidence"]["online"], bool)
     assert response["troubleshooter_issue_id"] is None
     assert (
-        ir.async_get(hass).async_get_issue(DOMAIN, f"troubleshoot_{FRONT_YARD}") is None
+        ir.async_get(hass).async_get_issue(
+            DOMAIN, device_issue_id(hass, "troubleshoot", FRONT_YARD)
+        )
+        is None
     )
 
 
@@ -63,7 +70,9 @@ async def test_diagnose_button_opens_troubleshooter(
     await hass.services.async_call(
         "button", "press", {"entity_id": entity_id}, blocking=True
     )
-    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"troubleshoot_{FRONT_YARD}")
+    issue = ir.async_get(hass).async_get_issue(
+        DOMAIN, device_issue_id(hass, "troubleshoot", FRONT_YARD)
+    )
     assert issue is not None
     assert issue.is_fixable
     assert issue.translation_placeholders == {"device": "Front Yard"}

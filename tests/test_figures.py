@@ -6,6 +6,7 @@ import pytest
 
 from custom_components.blink_health.figures import (
     NO_VALUE,
+    evidence_value,
     format_number,
     format_value,
     format_yes_no,
@@ -69,3 +70,17 @@ def test_no_value_is_language_neutral() -> None:
     """The placeholder goes into every language's text: no letters in it."""
     assert NO_VALUE == "–"
     assert not any(char.isalpha() for char in NO_VALUE)
+
+
+def test_evidence_values_for_responses() -> None:
+    """Evidence texts become numbers and booleans for the diagnose response (issue 19)."""
+    assert evidence_value("value", "48") == 48
+    assert evidence_value("value", "-3") == -3
+    assert evidence_value("download", "1.5") == 1.5
+    assert evidence_value("online", "true") is True
+    assert evidence_value("online", "false") is False
+    assert evidence_value("online", "unknown") is None
+    assert evidence_value("value", NO_VALUE) is None
+    assert evidence_value("metric", "download") == "download"
+    # Names stay text, even when they look like a figure.
+    assert evidence_value("device", "42") == "42"

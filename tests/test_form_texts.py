@@ -6,7 +6,8 @@ import re
 
 from .test_translations import EN
 
-# Which fix-flow step shows each progress text (power/flow.py, readd/flow.py).
+# Which fix-flow step shows each progress text (power/flow.py, readd/flow.py,
+# repairs_plug_off.py).
 PROGRESS_STEP = {"power_cycle": "power_cycle", "switch_on": "switch_on"}
 READD_STEP = "readd_watch"
 

@@ -31,6 +31,7 @@ from custom_components.blink_health.playbook import (
 )
 
 from .conftest import async_poll
+from .repairs_helpers import device_issue_id
 
 HOME_SYNC = "G8T10000000001"
 FRONT_YARD = "G8T20000000001"
@@ -91,16 +92,22 @@ async def test_demo_issues_at_setup(
 ) -> None:
     """The demo's weak Wi-Fi, weak Sync Module link and low battery are issues at once."""
     assert _ids(hass) == {
-        f"weak_wifi_{BACK_YARD}",
-        f"weak_sync_link_{SIDE_GATE}",
-        f"low_battery_{DRIVEWAY}",
+        device_issue_id(hass, "weak_wifi", BACK_YARD),
+        device_issue_id(hass, "weak_sync_link", SIDE_GATE),
+        device_issue_id(hass, "low_battery", DRIVEWAY),
     }
-    issue = _issue(hass, f"weak_wifi_{BACK_YARD}")
+    issue = _issue(hass, device_issue_id(hass, "weak_wifi", BACK_YARD))
     assert issue is not None
     assert issue.is_fixable
     assert issue.severity is ir.IssueSeverity.WARNING
     assert issue.translation_key == "weak_wifi"
-    assert issue.data == {"entry_id": init_integration.entry_id, "serial": BACK_YARD}
+    # The device by its Home Assistant device id, never its serial (issue 19).
+    assert issue.data == {
+        "entry_id": init_integration.entry_id,
+        "device_id": device_issue_id(hass, "weak_wifi", BACK_YARD).removeprefix(
+            "weak_wifi_"
+        ),
+    }
     assert issue.translation_placeholders is not None
     assert issue.translation_placeholders["device"] == "Back Yard"
     assert issue.translation_placeholders["value"] == "1"
@@ -109,7 +116,7 @@ async def test_demo_issues_at_setup(
     assert issue.learn_more_url.startswith(
         "https://github.com/blink-health/blink-health#repairs"
     )
-    battery = _issue(hass, f"low_battery_{DRIVEWAY}")
+    battery = _issue(hass, device_issue_id(hass, "low_battery", DRIVEWAY))
     assert battery is not None
     assert not battery.is_fixable
 
@@ -126,14 +133,17 @@ async def test_weak_signals_appear_and_clear(
     sim.world.patch_device(SIDE_GATE, {"lfr": 3})
     await async_poll(hass, freezer)
     ids = _ids(hass)
-    assert f"weak_wifi_{FRONT_YARD}" in ids
-    assert f"weak_sync_link_{FRONT_YARD}" in ids
-    assert f"weak_wifi_{BACK_YARD}" not in ids
-    assert f"weak_sync_link_{SIDE_GATE}" not in ids
+    assert device_issue_id(hass, "weak_wifi", FRONT_YARD) in ids
+    assert device_issue_id(hass, "weak_sync_link", FRONT_YARD) in ids
+    assert device_issue_id(hass, "weak_wifi", BACK_YARD) not in ids
+    assert device_issue_id(hass, "weak_sync_link", SIDE_GATE) not in ids
     # 3 bars is not weak with the default threshold of 2.
     sim.world.patch_device(FRONT_YARD, {"wifi": 3, "lfr": 5})
     await async_poll(hass, freezer)
-    assert not {f"weak_wifi_{FRONT_YARD}", f"weak_sync_link_{FRONT_YARD}"} & _ids(hass)
+    assert not {
+        device_issue_id(hass, "weak_wifi", FRONT_YARD),
+        device_issue_id(hass, "weak_sync_link", FRONT_YARD),
+    } & _ids(hass)
 
 
 async def test_thresholds_and_exclusions_from_options(
@@ -144,7 +154,9 @@ async def test_thresholds_and_exclusions_from_options(
 ) -> None:
     """A stricter threshold raises more issues; excluded devices get none."""
     await async_set_options(hass, init_integration, weak_wifi_bars=3)
-    assert f"weak_wifi_{DRIVEWAY}" in _ids(hass)  # Driveway has 3 bars
+    assert device_issue_id(hass, "weak_wifi", DRIVEWAY) in _ids(
+        hass
+    )  # Driveway has 3 bars
     back_yard = dr.async_get(hass).async_get_device_by_identifier(
         (DOMAIN, BACK_YARD), init_integration.entry_id
     )
@@ -153,10 +165,10 @@ async def test_thresholds_and_exclusions_from_options(
         hass, init_integration, weak_wifi_bars=3, excluded_devices=[back_yard.id]
     )
     ids = _ids(hass)
-    assert f"weak_wifi_{BACK_YARD}" not in ids
-    assert f"weak_wifi_{DRIVEWAY}" in ids
+    assert device_issue_id(hass, "weak_wifi", BACK_YARD) not in ids
+    assert device_issue_id(hass, "weak_wifi", DRIVEWAY) in ids
     await async_poll(hass, freezer)
-    assert f"weak_wifi_{BACK_YARD}" not in _ids(hass)
+    assert device_issue_id(hass, "weak_wifi", BACK_YARD) not in _ids(hass)
 
 
 async def test_offline_after_grace_with_events(
@@ -171,13 +183,13 @@ async def test_offline_after_grace_with_events(
     sim.world.patch_device(HOME_SYNC, {"status": "offline"})
     await async_poll(hass, freezer)  # seen offline
     await async_poll(hass, freezer)  # offline for 5 minutes
-    assert f"sync_module_offline_{HOME_SYNC}" not in _ids(hass)
+    assert device_issue_id(hass, "sync_module_offline", HOME_SYNC) not in _ids(hass)
     await async_poll(hass, freezer)  # offline for 10 minutes
-    issue = _issue(hass, f"sync_module_offline_{HOME_SYNC}")
+    issue = _issue(hass, device_issue_id(hass, "sync_module_offline", HOME_SYNC))
     assert issue is not None
     assert issue.severity is ir.IssueSeverity.ERROR
     assert issue.is_fixable
-    assert [event.data["serial"] for event in offline] == [HOME_SYNC]
+    assert [event.data["name"] for event in offline] == ["Home"]
     device = dr.async_get(hass).async_get_device_by_identifier(
         (DOMAIN, HOME_SYNC), init_integration.entry_id
     )
@@ -186,25 +198,24 @@ async def test_offline_after_grace_with_events(
         "device_id": device.id,
         "entry_id": init_integration.entry_id,
         "name": "Home",
-        "serial": HOME_SYNC,
     }
     # The Workshop camera has been offline since setup: 30 minutes of grace (battery).
-    assert f"camera_offline_{WORKSHOP}" not in _ids(hass)
+    assert device_issue_id(hass, "camera_offline", WORKSHOP) not in _ids(hass)
     for _ in range(4):
         await async_poll(hass, freezer)
-    assert f"camera_offline_{WORKSHOP}" in _ids(hass)
-    assert WORKSHOP in [event.data["serial"] for event in offline]
+    assert device_issue_id(hass, "camera_offline", WORKSHOP) in _ids(hass)
+    assert "Workshop" in [event.data["name"] for event in offline]
     assert online == []
     sim.world.patch_device(HOME_SYNC, {"status": "online"})
     sim.world.patch_device(WORKSHOP, {"status": "online"})
     await async_poll(hass, freezer)
     ids = _ids(hass)
-    assert f"sync_module_offline_{HOME_SYNC}" not in ids
-    assert f"camera_offline_{WORKSHOP}" not in ids
+    assert device_issue_id(hass, "sync_module_offline", HOME_SYNC) not in ids
+    assert device_issue_id(hass, "camera_offline", WORKSHOP) not in ids
     # The Home Sync Module's cameras went offline with it: each comes back with an event.
-    online_serials = sorted(event.data["serial"] for event in online)
-    assert online_serials == sorted(event.data["serial"] for event in offline)
-    assert {HOME_SYNC, WORKSHOP} <= set(online_serials)
+    online_names = sorted(event.data["name"] for event in online)
+    assert online_names == sorted(event.data["name"] for event in offline)
+    assert {"Home", "Workshop"} <= set(online_names)
 
 
 async def test_no_offline_event_on_the_first_poll(
@@ -220,7 +231,7 @@ async def test_no_offline_event_on_the_first_poll(
     entry = result["result"]
     await hass.async_block_till_done()
     await async_set_options(hass, entry, offline_grace_minutes=0)
-    assert f"sync_module_offline_{HOME_SYNC}" not in _ids(hass)
+    assert device_issue_id(hass, "sync_module_offline", HOME_SYNC) not in _ids(hass)
     assert offline == []
 
 
@@ -245,7 +256,7 @@ async def test_internet_and_latency(
     assert issue.translation_placeholders is not None
     assert issue.translation_placeholders["download"] == "1.5"
     assert issue.translation_placeholders["min_download"] == "2"
-    assert issue.data == {"entry_id": init_integration.entry_id, "serial": None}
+    assert issue.data == {"entry_id": init_integration.entry_id, "device_id": None}
     hass.states.async_set(
         "sensor.speedtest_download", "50", {"unit_of_measurement": "Mbit/s"}
     )
@@ -281,7 +292,7 @@ async def test_cloud_unreachable_and_app_update(
     await async_poll(hass, freezer, seconds=600)
     assert "cloud_unreachable" not in _ids(hass)
     # Device issues stay while the cloud is away: nothing says they cleared.
-    assert f"weak_wifi_{BACK_YARD}" in _ids(hass)
+    assert device_issue_id(hass, "weak_wifi", BACK_YARD) in _ids(hass)
     await async_poll(hass, freezer, seconds=1200)
     issue = _issue(hass, "cloud_unreachable")
     assert issue is not None
@@ -303,12 +314,14 @@ async def test_unload_and_remove(
 ) -> None:
     """Unloading withdraws the issues but keeps ignored ones; removing deletes them all."""
     entry = init_integration
-    ir.async_ignore_issue(hass, DOMAIN, f"weak_wifi_{BACK_YARD}", True)
+    ir.async_ignore_issue(
+        hass, DOMAIN, device_issue_id(hass, "weak_wifi", BACK_YARD), True
+    )
     assert await hass.config_entries.async_unload(entry.entry_id)
-    assert _ids(hass) == {f"weak_wifi_{BACK_YARD}"}
+    assert _ids(hass) == {device_issue_id(hass, "weak_wifi", BACK_YARD)}
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    issue = _issue(hass, f"weak_wifi_{BACK_YARD}")
+    issue = _issue(hass, device_issue_id(hass, "weak_wifi", BACK_YARD))
     assert issue is not None
     assert issue.dismissed_version is not None  # still ignored after the reload
     assert len(_ids(hass)) == 3

@@ -28,6 +28,7 @@ from custom_components.blink_health.playbook import (
 )
 
 from .conftest import async_poll
+from .repairs_helpers import device_issue_id
 
 GARAGE_SYNC = "G8T10000000002"
 HOMESCREEN = "GET /api/v3/accounts/{account_id}/homescreen"
@@ -188,7 +189,7 @@ async def test_inactive_local_storage_raises_an_issue_and_clears(
 ) -> None:
     """Local storage on but not recording: the sensor says so and one issue; active: gone."""
     sensor = "sensor.garage_local_storage"
-    issue_id = f"local_storage_inactive_{GARAGE_SYNC}"
+    issue_id = device_issue_id(hass, "local_storage_inactive", GARAGE_SYNC)
     assert hass.states.get(sensor).state == "off"
     sim.requests.reset()
     local_storage[GARAGE_SYNC] = {

@@ -112,9 +112,19 @@ async def test_happy_path(
     await async_advance(hass, freezer, 60)
     assert task.done()
     response = task.result()
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, HALL_MINI), mapped.entry_id
+    )
+    plug_state = hass.states.get(HALL_PLUG)
+    assert device is not None
+    assert plug_state is not None
+    # Names and Home Assistant ids, never the serial (issue 19).
     assert response == {
-        "device": HALL_MINI,
-        "plug": HALL_PLUG,
+        "entry_id": mapped.entry_id,
+        "device": "Hall Mini",
+        "device_id": device.id,
+        "plug": plug_state.name,
+        "plug_entity_id": HALL_PLUG,
         "off_seconds": 10.0,
         "turned_on": True,
         "online_again": True,
@@ -199,7 +209,13 @@ async def test_plug_refuses_to_turn_on(
     issue = issue_registry.async_get_issue(DOMAIN, power_issue_id(hass, HALL_MINI))
     assert issue is not None
     assert issue.severity is ir.IssueSeverity.CRITICAL
-    assert issue.translation_placeholders == {"device": "Hall Mini", "plug": HALL_PLUG}
+    # The plug by its name, as the user sees it (issue 19).
+    plug_state = hass.states.get(HALL_PLUG)
+    assert plug_state is not None
+    assert issue.translation_placeholders == {
+        "device": "Hall Mini",
+        "plug": plug_state.name,
+    }
     assert [event.data["turned_on"] for event in events] == [False]
     # Switched on by hand: the issue goes once the plug has stayed on (#16: settle time).
     hall.refuse_on = False

@@ -301,7 +301,7 @@ async def test_two_devices_on_one_plug(
     await async_advance(hass, freezer, 30, step=1)
     outcomes = [task.result() for task in (first, second, third)]
     assert plug.calls == [False, True]
-    assert {o["plug"] for o in outcomes} == {HALL_PLUG}
+    assert {o["plug_entity_id"] for o in outcomes} == {HALL_PLUG}
     assert all(o["turned_on"] for o in outcomes)
     assert outcomes[0] == outcomes[2]
     assert_on_and_clear(hass, hass_storage, plug, _key(init_integration))
@@ -328,7 +328,13 @@ async def test_entry_removed_while_plug_off(
     assert _journal(hass_storage, mapped) == {}
     assert _records(hass_storage, REMOVED_KEY)
     [issue] = _critical(hass)
-    assert issue.translation_placeholders == {"device": "Hall Mini", "plug": HALL_PLUG}
+    # The plug by its name, as the user sees it (issue 19).
+    plug_state = hass.states.get(HALL_PLUG)
+    assert plug_state is not None
+    assert issue.translation_placeholders == {
+        "device": "Hall Mini",
+        "plug": plug_state.name,
+    }
     assert_never_forgotten(hass, hass_storage, plug, REMOVED_KEY)
     # The fix flow tries again: still refused, it says so; fixed, the issue goes.
     assert await _setup_repairs(hass)

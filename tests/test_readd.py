@@ -45,7 +45,11 @@ from .power_helpers import (
     async_map_plugs,
     async_settle,
 )
-from .repairs_helpers import process_repair_fix_flow, start_repair_fix_flow
+from .repairs_helpers import (
+    device_issue_id,
+    process_repair_fix_flow,
+    start_repair_fix_flow,
+)
 
 FRONT_YARD = "G8T20000000001"  # battery camera on the Home Sync Module (network 2001)
 HOME_SYNC = "G8T10000000001"
@@ -124,7 +128,9 @@ async def _poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
 
 def _issue(hass: HomeAssistant, serial: str) -> ir.IssueEntry | None:
     """Return the camera's readd issue, if it exists."""
-    return ir.async_get(hass).async_get_issue(DOMAIN, f"readd_{serial}")
+    return ir.async_get(hass).async_get_issue(
+        DOMAIN, device_issue_id(hass, "readd", serial)
+    )
 
 
 def _customise(hass: HomeAssistant, serial: str) -> None:
@@ -328,7 +334,9 @@ async def test_repair_flow_with_plug_reset(
     assert issue.translation_placeholders == {"device": "Hall Mini"}
 
     client = await repairs()
-    result = await start_repair_fix_flow(client, DOMAIN, f"readd_{HALL_MINI}")
+    result = await start_repair_fix_flow(
+        client, DOMAIN, device_issue_id(hass, "readd", HALL_MINI)
+    )
     assert result["type"] == "menu"
     assert result["menu_options"] == ["readd_watch", "readd_cancel"]
     flow_id = result["flow_id"]
@@ -361,7 +369,8 @@ async def test_repair_flow_with_plug_reset(
     assert result["type"] == "form"
     assert result["step_id"] == "readd_done"
     placeholders = result["description_placeholders"]
-    assert placeholders["camera_id"] == str(new_id)
+    # Blink's internal camera id is no word for a user (issue 19).
+    assert "camera_id" not in placeholders
     assert placeholders["wifi"] == "4"
     assert placeholders["sync"] == "–"  # a Mini has no Sync Module link
     assert placeholders["entities"] == str(len(before["entities"]))
@@ -451,7 +460,9 @@ async def test_restart_between_removed_and_added(
     assert _ha_side(hass, FRONT_YARD) == before  # still kept, though away for 4 polls
 
     client = await repairs()
-    result = await start_repair_fix_flow(client, DOMAIN, f"readd_{FRONT_YARD}")
+    result = await start_repair_fix_flow(
+        client, DOMAIN, device_issue_id(hass, "readd", FRONT_YARD)
+    )
     flow_id = result["flow_id"]
     result = await _choose(client, flow_id, "readd_watch")
     # A battery camera, reset by the person: take the batteries out, then add it.
@@ -545,7 +556,9 @@ async def test_timeout_then_stop(
     # The issue stays, to say what happened.
     assert _issue(hass, FRONT_YARD) is not None
     client = await repairs()
-    result = await start_repair_fix_flow(client, DOMAIN, f"readd_{FRONT_YARD}")
+    result = await start_repair_fix_flow(
+        client, DOMAIN, device_issue_id(hass, "readd", FRONT_YARD)
+    )
     assert result["step_id"] == "readd_timeout_remove"
     assert result["menu_options"] == ["readd_restart", "readd_stop"]
     assert result["description_placeholders"]["minutes"] == "5"
@@ -566,6 +579,8 @@ async def test_timeout_while_away_then_watch_again(
     entry = init_integration
     _customise(hass, FRONT_YARD)
     before = _ha_side(hass, FRONT_YARD)
+    # By the device id the re-add began with: it stays while the device is gone.
+    issue_id = device_issue_id(hass, "readd", FRONT_YARD)
     await _readd(hass, FRONT_YARD, timeout=5)
     sim.world.remove_device(FRONT_YARD)
     for _ in range(5):
@@ -579,7 +594,7 @@ async def test_timeout_while_away_then_watch_again(
     assert _device(hass, FRONT_YARD) is None
 
     client = await repairs()
-    result = await start_repair_fix_flow(client, DOMAIN, f"readd_{FRONT_YARD}")
+    result = await start_repair_fix_flow(client, DOMAIN, issue_id)
     assert result["step_id"] == "readd_timeout_add"
     flow_id = result["flow_id"]
     result = await _choose(client, flow_id, "readd_restart")
@@ -605,14 +620,16 @@ async def test_timeout_waiting_for_online(
     await _readd(hass, FRONT_YARD, timeout=5)
     sim.world.remove_device(FRONT_YARD)
     await _poll(hass, freezer)
-    new_id = _add_back(sim, status="offline")
+    _add_back(sim, status="offline")
     await _poll(hass, freezer)
     client = await repairs()
-    result = await start_repair_fix_flow(client, DOMAIN, f"readd_{FRONT_YARD}")
+    result = await start_repair_fix_flow(
+        client, DOMAIN, device_issue_id(hass, "readd", FRONT_YARD)
+    )
     flow_id = result["flow_id"]
     result = await _choose(client, flow_id, "readd_watch")
     assert result["progress_action"] == "readd_online"
-    assert result["description_placeholders"]["camera_id"] == str(new_id)
+    assert "camera_id" not in result["description_placeholders"]
     assert result["description_placeholders"]["sync_module"] == "Home"
     for _ in range(4):
         await _poll(hass, freezer)
@@ -725,7 +742,9 @@ async def test_reset_refused_leaves_it_to_the_person(
     assert seen["reset"] == "manual"
     assert HALL_PLUG in seen["reset_error"]
     client = await repairs()
-    result = await start_repair_fix_flow(client, DOMAIN, f"readd_{HALL_MINI}")
+    result = await start_repair_fix_flow(
+        client, DOMAIN, device_issue_id(hass, "readd", HALL_MINI)
+    )
     result = await _choose(client, result["flow_id"], "readd_watch")
     assert result["progress_action"] == "readd_add_unplug"
 
@@ -742,7 +761,9 @@ async def test_cancel_from_the_flow(
     task = _call(hass, FRONT_YARD, wait=True)
     await async_settle(hass)
     client = await repairs()
-    result = await start_repair_fix_flow(client, DOMAIN, f"readd_{FRONT_YARD}")
+    result = await start_repair_fix_flow(
+        client, DOMAIN, device_issue_id(hass, "readd", FRONT_YARD)
+    )
     result = await _choose(client, result["flow_id"], "readd_cancel")
     assert result["type"] == "abort"
     assert result["reason"] == "readd_cancelled"
@@ -790,11 +811,15 @@ async def test_unload_while_waiting(
     task = _call(hass, FRONT_YARD, wait=True)
     await async_settle(hass)
     client = await repairs()
-    result = await start_repair_fix_flow(client, DOMAIN, f"readd_{FRONT_YARD}")
+    result = await start_repair_fix_flow(
+        client, DOMAIN, device_issue_id(hass, "readd", FRONT_YARD)
+    )
     flow_id = result["flow_id"]
     result = await _choose(client, flow_id, "readd_watch")
     assert result["type"] == "progress"
-    menu = await start_repair_fix_flow(client, DOMAIN, f"readd_{FRONT_YARD}")
+    menu = await start_repair_fix_flow(
+        client, DOMAIN, device_issue_id(hass, "readd", FRONT_YARD)
+    )
     troubleshooter = await _troubleshooter_at_readd(hass, client, HALL_MINI)
     assert await hass.config_entries.async_unload(init_integration.entry_id)
     await async_settle(hass)
@@ -939,7 +964,9 @@ async def test_troubleshooter_readd_refused_cancelled_and_given_up(
     result = await _choose(client, flow_id, "readd_start")
     assert result["type"] == "progress"
     # Stopped from the readd issue's own flow: the troubleshooter's progress says so.
-    other = await start_repair_fix_flow(client, DOMAIN, f"readd_{FRONT_YARD}")
+    other = await start_repair_fix_flow(
+        client, DOMAIN, device_issue_id(hass, "readd", FRONT_YARD)
+    )
     await _choose(client, other["flow_id"], "readd_cancel")
     await async_settle(hass)
     result = await _current(client, flow_id)
@@ -966,7 +993,9 @@ async def test_troubleshooter_readd_refused_cancelled_and_given_up(
     result = await _choose(client, flow_id, "readd_start")
     assert result["type"] == "abort"
     assert result["reason"] == "readd_refused"
-    assert FRONT_YARD in result["description_placeholders"]["error"]
+    # Named as the user knows it, never by its serial (issue 19).
+    assert "Front Yard" in result["description_placeholders"]["error"]
+    assert FRONT_YARD not in result["description_placeholders"]["error"]
 
 
 async def test_issue_without_its_stored_readd(
@@ -976,15 +1005,22 @@ async def test_issue_without_its_stored_readd(
     ir.async_create_issue(
         hass,
         DOMAIN,
-        f"readd_{FRONT_YARD}",
-        data={"entry_id": init_integration.entry_id, "serial": FRONT_YARD},
+        device_issue_id(hass, "readd", FRONT_YARD),
+        data={
+            "entry_id": init_integration.entry_id,
+            "device_id": device_issue_id(hass, "readd", FRONT_YARD).removeprefix(
+                "readd_"
+            ),
+        },
         is_fixable=True,
         severity=ir.IssueSeverity.WARNING,
         translation_key="readd",
         translation_placeholders={"device": "Front Yard"},
     )
     client = await repairs()
-    result = await start_repair_fix_flow(client, DOMAIN, f"readd_{FRONT_YARD}")
+    result = await start_repair_fix_flow(
+        client, DOMAIN, device_issue_id(hass, "readd", FRONT_YARD)
+    )
     assert result["type"] == "abort"
     assert result["reason"] == "readd_not_running"
 
@@ -1068,7 +1104,9 @@ async def test_closing_the_flow_or_the_wait_leaves_the_readd_running(
     task = _call(hass, FRONT_YARD, wait=True)
     await async_settle(hass)
     client = await repairs()
-    result = await start_repair_fix_flow(client, DOMAIN, f"readd_{FRONT_YARD}")
+    result = await start_repair_fix_flow(
+        client, DOMAIN, device_issue_id(hass, "readd", FRONT_YARD)
+    )
     result = await _choose(client, result["flow_id"], "readd_watch")
     assert result["type"] == "progress"
     resp = await client.delete(

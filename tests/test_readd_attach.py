@@ -14,6 +14,7 @@ from custom_components.blink_health.readd import report
 
 from .conftest import async_poll
 from .core_blink import async_attach, core_entry, core_session, no_blinkpy_sleeps
+from .repairs_helpers import device_issue_id
 
 # Fixtures of the core Blink harness, found by pytest through this module's names.
 __all__ = ["core_entry", "core_session", "no_blinkpy_sleeps"]
@@ -64,7 +65,12 @@ async def test_readd_follows_core_refreshes(
     procedure = entry.runtime_data.readd.get(FRONT_YARD)
     assert procedure is not None
     assert report(procedure)["phase"] == "done"
-    assert ir.async_get(hass).async_get_issue(DOMAIN, f"readd_{FRONT_YARD}") is None
+    assert (
+        ir.async_get(hass).async_get_issue(
+            DOMAIN, device_issue_id(hass, "readd", FRONT_YARD)
+        )
+        is None
+    )
     after = device_for(hass, entry, FRONT_YARD)
     assert after is not None
     assert after.id == device.id

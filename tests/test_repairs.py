@@ -19,7 +19,11 @@ from custom_components.blink_health.governor import COALESCE_SECONDS
 
 from .conftest import async_poll
 from .power_helpers import HALL_MINI, HALL_PLUG, async_map_plugs, async_setup_plugs
-from .repairs_helpers import process_repair_fix_flow, start_repair_fix_flow
+from .repairs_helpers import (
+    device_issue_id,
+    process_repair_fix_flow,
+    start_repair_fix_flow,
+)
 from .test_issues import async_set_options
 
 FRONT_YARD = "G8T20000000001"
@@ -68,7 +72,7 @@ async def test_weak_wifi_check_again(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Guidance, "check again" with the new bars while weak, done once the bars are back."""
-    issue_id = f"weak_wifi_{BACK_YARD}"
+    issue_id = device_issue_id(hass, "weak_wifi", BACK_YARD)
     client = await repairs()
     result = await start_repair_fix_flow(client, DOMAIN, issue_id)
     assert result["type"] == "menu"
@@ -91,7 +95,7 @@ async def test_weak_sync_link_ignore(
     hass: HomeAssistant, init_integration: ConfigEntry, repairs: ClientSessionGenerator
 ) -> None:
     """Ignoring from the menu ignores the issue."""
-    issue_id = f"weak_sync_link_{SIDE_GATE}"
+    issue_id = device_issue_id(hass, "weak_sync_link", SIDE_GATE)
     client = await repairs()
     result = await start_repair_fix_flow(client, DOMAIN, issue_id)
     result = await _choose(client, result["flow_id"], "ignore")
@@ -109,7 +113,7 @@ async def test_check_again_while_rate_limited(
     repairs: ClientSessionGenerator,
 ) -> None:
     """When Blink refuses the fresh request, the flow says so and the issue stays."""
-    issue_id = f"weak_wifi_{BACK_YARD}"
+    issue_id = device_issue_id(hass, "weak_wifi", BACK_YARD)
     client = await repairs()
     result = await start_repair_fix_flow(client, DOMAIN, issue_id)
     sim.add_fault(
@@ -159,7 +163,7 @@ async def test_offline_restarted_by_hand(
     sim.world.patch_device(HALL_MINI, {"status": "offline"})
     for _ in range(3):
         await async_poll(hass, freezer)
-    issue_id = f"camera_offline_{HALL_MINI}"
+    issue_id = device_issue_id(hass, "camera_offline", HALL_MINI)
     assert _issue(hass, issue_id) is not None
     client = await repairs()
     result = await start_repair_fix_flow(client, DOMAIN, issue_id)
@@ -167,7 +171,8 @@ async def test_offline_restarted_by_hand(
     flow_id = result["flow_id"]
     result = await _choose(client, flow_id, "restarted")
     assert result["step_id"] == "still_offline"
-    assert result["description_placeholders"]["status"] == "offline"
+    # Plain words, not Blink's status word (issue 19).
+    assert "status" not in result["description_placeholders"]
     sim.world.patch_device(HALL_MINI, {"status": "online"})
     freezer.tick(COALESCE_SECONDS)  # past the answer just fetched (issue 17)
     result = await _choose(client, flow_id, "restarted")
@@ -193,7 +198,9 @@ async def test_power_cycle_refused_is_explained(
     for _ in range(3):
         await async_poll(hass, freezer)
     client = await repairs()
-    result = await start_repair_fix_flow(client, DOMAIN, f"camera_offline_{HALL_MINI}")
+    result = await start_repair_fix_flow(
+        client, DOMAIN, device_issue_id(hass, "camera_offline", HALL_MINI)
+    )
     assert result["menu_options"] == ["power_cycle", "restarted", "ignore"]
     flow_id = result["flow_id"]
     result = await _choose(client, flow_id, "power_cycle")
@@ -208,7 +215,7 @@ async def test_entry_not_loaded(
     hass: HomeAssistant, init_integration: ConfigEntry, repairs: ClientSessionGenerator
 ) -> None:
     """An ignored issue kept over an unload gets a flow that says the account is not loaded."""
-    issue_id = f"weak_wifi_{BACK_YARD}"
+    issue_id = device_issue_id(hass, "weak_wifi", BACK_YARD)
     ir.async_ignore_issue(hass, DOMAIN, issue_id, True)
     assert await hass.config_entries.async_unload(init_integration.entry_id)
     client = await repairs()
@@ -230,7 +237,7 @@ async def _open_troubleshooter(
     )
     assert response is not None
     issue_id = response["troubleshooter_issue_id"]
-    assert issue_id == f"troubleshoot_{serial}"
+    assert issue_id == device_issue_id(hass, "troubleshoot", serial)
     assert _issue(hass, issue_id) is not None
     return str(issue_id)
 
@@ -346,7 +353,9 @@ async def test_offline_restarted_while_rate_limited(
     for _ in range(3):
         await async_poll(hass, freezer)
     client = await repairs()
-    result = await start_repair_fix_flow(client, DOMAIN, f"camera_offline_{HALL_MINI}")
+    result = await start_repair_fix_flow(
+        client, DOMAIN, device_issue_id(hass, "camera_offline", HALL_MINI)
+    )
     sim.add_fault(
         "GET /api/v3/accounts/{account_id}/homescreen",
         status=429,

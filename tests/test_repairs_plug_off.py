@@ -36,12 +36,15 @@ from .power_helpers import (
     async_with_time,
     device_id,
 )
-from .repairs_helpers import process_repair_fix_flow, start_repair_fix_flow
+from .repairs_helpers import (
+    device_issue_id,
+    process_repair_fix_flow,
+    start_repair_fix_flow,
+)
 
 HALL_MINI_ONLINE = "binary_sensor.hall_mini_online"
 HALL_MINI_HEALTH = "sensor.hall_mini_health"
 FRONT_YARD_HEALTH = "sensor.front_yard_health"
-PLUG_OFF_ISSUE = f"plug_off_{HALL_MINI}"
 
 
 @pytest.fixture
@@ -121,17 +124,19 @@ async def test_plug_off_is_said_at_once_and_switched_on_from_repairs(
 
     await _switch_off_by_hand(hass, freezer)
     # No grace period to wait out: the plug is the cause, known at once.
-    issue = _issue(hass, PLUG_OFF_ISSUE)
+    issue = _issue(hass, device_issue_id(hass, "plug_off", HALL_MINI))
     assert issue is not None
     assert issue.is_fixable
     assert issue.translation_placeholders["plug"] == hass.states.get(HALL_PLUG).name
-    assert _issue(hass, f"camera_offline_{HALL_MINI}") is None
+    assert _issue(hass, device_issue_id(hass, "camera_offline", HALL_MINI)) is None
     assert hass.states.get(HALL_MINI_HEALTH).state == "problem"
     assert _reasons(hass, HALL_MINI_HEALTH) == ["plug_off"]
 
     plug.errors[True].append(TimeoutError("the plug's cloud did not answer"))
     client = await repairs()
-    result = await start_repair_fix_flow(client, DOMAIN, PLUG_OFF_ISSUE)
+    result = await start_repair_fix_flow(
+        client, DOMAIN, device_issue_id(hass, "plug_off", HALL_MINI)
+    )
     assert result["step_id"] == "init"
     assert result["menu_options"] == ["switch_on", "ignore"]
     assert result["description_placeholders"]["plug"] == hass.states.get(HALL_PLUG).name
@@ -150,7 +155,7 @@ async def test_plug_off_is_said_at_once_and_switched_on_from_repairs(
     assert plug.calls == [False, True, True]
     assert hass.states.get(HALL_PLUG).state == STATE_ON
     assert hass.states.get(HALL_MINI_ONLINE).state == STATE_ON
-    assert _issue(hass, PLUG_OFF_ISSUE) is None
+    assert _issue(hass, device_issue_id(hass, "plug_off", HALL_MINI)) is None
     assert hass.states.get(HALL_MINI_HEALTH).state == "ok"
     assert _reasons(hass, HALL_MINI_HEALTH) == []
 
@@ -165,9 +170,11 @@ async def test_plug_off_unavailable_plug_is_explained(
 ) -> None:
     """The plug drops off the network before the fix: said so, nothing sent; back, it works."""
     await _switch_off_by_hand(hass, freezer)
-    assert _issue(hass, PLUG_OFF_ISSUE) is not None
+    assert _issue(hass, device_issue_id(hass, "plug_off", HALL_MINI)) is not None
     client = await repairs()
-    result = await start_repair_fix_flow(client, DOMAIN, PLUG_OFF_ISSUE)
+    result = await start_repair_fix_flow(
+        client, DOMAIN, device_issue_id(hass, "plug_off", HALL_MINI)
+    )
     flow_id = result["flow_id"]
     plug.set_available(False)
     plug.calls.clear()
@@ -214,7 +221,7 @@ async def test_battery_camera_offline_gets_battery_advice(
     # Within the 30 minutes a battery camera gets: not "ok", and why.
     assert hass.states.get(FRONT_YARD_HEALTH).state == "waiting"
     assert _reasons(hass, FRONT_YARD_HEALTH)[0] == "offline_waiting"
-    assert _issue(hass, f"camera_offline_{FRONT_YARD}") is None
+    assert _issue(hass, device_issue_id(hass, "camera_offline", FRONT_YARD)) is None
     for _ in range(6):
         await async_poll(hass, freezer)
     assert hass.states.get(FRONT_YARD_HEALTH).state == "problem"
@@ -226,7 +233,9 @@ async def test_battery_camera_offline_gets_battery_advice(
     # A token made now: the fixture's expires after 30 minutes of the moved time.
     refresh = await hass.auth.async_create_refresh_token(hass_admin_user, CLIENT_ID)
     client = await repairs(hass.auth.async_create_access_token(refresh))
-    result = await start_repair_fix_flow(client, DOMAIN, f"camera_offline_{FRONT_YARD}")
+    result = await start_repair_fix_flow(
+        client, DOMAIN, device_issue_id(hass, "camera_offline", FRONT_YARD)
+    )
     assert result["step_id"] == "battery"
     assert result["menu_options"] == ["restarted", "ignore"]
     placeholders = result["description_placeholders"]

@@ -28,10 +28,13 @@ from .power_helpers import (
     async_settle,
     power_issue_id,
 )
-from .repairs_helpers import process_repair_fix_flow, start_repair_fix_flow
+from .repairs_helpers import (
+    device_issue_id,
+    process_repair_fix_flow,
+    start_repair_fix_flow,
+)
 
 HALL_MINI_ONLINE = "binary_sensor.hall_mini_online"
-OFFLINE_ISSUE = f"camera_offline_{HALL_MINI}"
 
 
 def _issue(hass: HomeAssistant, issue_id: str) -> ir.IssueEntry | None:
@@ -61,7 +64,7 @@ async def _hall_mini_fails(
     for _ in range(3):
         await async_poll(hass, freezer)
     assert hass.states.get(HALL_MINI_ONLINE).state == STATE_OFF
-    assert _issue(hass, OFFLINE_ISSUE) is not None
+    assert _issue(hass, device_issue_id(hass, "camera_offline", HALL_MINI)) is not None
 
 
 async def _recover_on_power_cycle(sim: SimServer, plug: SimPlug) -> None:
@@ -87,7 +90,9 @@ async def test_offline_pick_plug_then_power_cycle(
     await _hall_mini_fails(hass, sim, freezer)
     await _recover_on_power_cycle(sim, hall)
     client = await repairs()
-    result = await start_repair_fix_flow(client, DOMAIN, OFFLINE_ISSUE)
+    result = await start_repair_fix_flow(
+        client, DOMAIN, device_issue_id(hass, "camera_offline", HALL_MINI)
+    )
     assert result["menu_options"] == ["pick_plug", "restarted", "ignore"]
     flow_id = result["flow_id"]
     result = await _choose(client, flow_id, "pick_plug")
@@ -106,7 +111,7 @@ async def test_offline_pick_plug_then_power_cycle(
     assert hall.calls == [False, True]
     assert hass.states.get(HALL_PLUG).state == STATE_ON
     assert hass.states.get(HALL_MINI_ONLINE).state == STATE_ON
-    assert _issue(hass, OFFLINE_ISSUE) is None
+    assert _issue(hass, device_issue_id(hass, "camera_offline", HALL_MINI)) is None
 
 
 async def test_offline_power_cycle_device_stays_offline(
@@ -121,7 +126,9 @@ async def test_offline_power_cycle_device_stays_offline(
     await async_map_plugs(hass, init_integration, {HALL_MINI: HALL_PLUG})
     await _hall_mini_fails(hass, sim, freezer)
     client = await repairs()
-    result = await start_repair_fix_flow(client, DOMAIN, OFFLINE_ISSUE)
+    result = await start_repair_fix_flow(
+        client, DOMAIN, device_issue_id(hass, "camera_offline", HALL_MINI)
+    )
     assert result["menu_options"] == ["power_cycle", "restarted", "ignore"]
     flow_id = result["flow_id"]
     result = await _choose(client, flow_id, "power_cycle")
@@ -132,14 +139,15 @@ async def test_offline_power_cycle_device_stays_offline(
     assert result["type"] == "menu"
     assert result["step_id"] == "still_offline"
     assert result["menu_options"] == ["power_cycle", "restarted", "ignore"]
-    assert result["description_placeholders"]["status"] == "offline"
+    # Plain words, not Blink's status word (issue 19).
+    assert "status" not in result["description_placeholders"]
     assert hass.states.get(HALL_PLUG).state == STATE_ON
     # Fixed by hand after all: "check again" from the explanation finishes the flow.
     sim.world.patch_device(HALL_MINI, {"status": "online"})
     freezer.tick(COALESCE_SECONDS)  # past the answer just fetched (issue 17)
     result = await _choose(client, flow_id, "restarted")
     assert result["type"] == "create_entry"
-    assert _issue(hass, OFFLINE_ISSUE) is None
+    assert _issue(hass, device_issue_id(hass, "camera_offline", HALL_MINI)) is None
 
 
 async def test_offline_power_cycle_plug_stuck_off(
@@ -156,7 +164,9 @@ async def test_offline_power_cycle_plug_stuck_off(
     await _hall_mini_fails(hass, sim, freezer)
     hall.refuse_on = True
     client = await repairs()
-    result = await start_repair_fix_flow(client, DOMAIN, OFFLINE_ISSUE)
+    result = await start_repair_fix_flow(
+        client, DOMAIN, device_issue_id(hass, "camera_offline", HALL_MINI)
+    )
     flow_id = result["flow_id"]
     result = await _choose(client, flow_id, "power_cycle")
     assert result["type"] == "progress"

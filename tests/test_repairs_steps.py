@@ -29,7 +29,11 @@ from .power_helpers import (
     async_map_plugs,
     async_settle,
 )
-from .repairs_helpers import process_repair_fix_flow, start_repair_fix_flow
+from .repairs_helpers import (
+    device_issue_id,
+    process_repair_fix_flow,
+    start_repair_fix_flow,
+)
 from .test_repairs import (
     BACK_YARD,
     DRIVEWAY,
@@ -67,6 +71,7 @@ async def _go_to(
 
 
 async def test_still_weak_sent_without_a_choice_checks_again(
+    hass: HomeAssistant,
     sim: SimServer,
     init_integration: ConfigEntry,
     freezer: FrozenDateTimeFactory,
@@ -74,7 +79,9 @@ async def test_still_weak_sent_without_a_choice_checks_again(
 ) -> None:
     """The "still weak" menu sent as is checks again: new figures, then done."""
     client = await repairs()
-    result = await start_repair_fix_flow(client, DOMAIN, f"weak_wifi_{BACK_YARD}")
+    result = await start_repair_fix_flow(
+        client, DOMAIN, device_issue_id(hass, "weak_wifi", BACK_YARD)
+    )
     flow_id = result["flow_id"]
     sim.world.patch_device(BACK_YARD, {"wifi": 2})
     result = await _choose(client, flow_id, "check_again")
@@ -98,7 +105,9 @@ async def test_still_offline_sent_without_a_choice_checks_again(
     """The "still offline" menu sent as is checks again, and ends once the device is back."""
     await _hall_mini_fails(hass, sim, freezer)
     client = await repairs()
-    result = await start_repair_fix_flow(client, DOMAIN, f"camera_offline_{HALL_MINI}")
+    result = await start_repair_fix_flow(
+        client, DOMAIN, device_issue_id(hass, "camera_offline", HALL_MINI)
+    )
     flow_id = result["flow_id"]
     result = await _choose(client, flow_id, "restarted")
     assert result["step_id"] == "still_offline"
@@ -235,7 +244,9 @@ async def test_timed_out_readd_shown_again_and_watched_again(
     result = await _no_choice(client, flow_id)
     assert (result["type"], result["step_id"]) == ("menu", "readd_timeout_remove")
 
-    own = await start_repair_fix_flow(client, DOMAIN, f"readd_{FRONT_YARD}")
+    own = await start_repair_fix_flow(
+        client, DOMAIN, device_issue_id(hass, "readd", FRONT_YARD)
+    )
     assert own["step_id"] == "readd_timeout_remove"
     again = await _no_choice(client, own["flow_id"])
     assert (again["type"], again["step_id"]) == ("menu", "readd_timeout_remove")

@@ -26,6 +26,7 @@ from custom_components.blink_health.playbook import (
 
 from .conftest import async_poll
 from .power_helpers import GARAGE_PLUG, GARAGE_SYNC, SimPlug, async_map_plugs
+from .repairs_helpers import device_issue_id
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 HOME_SYNC = "G8T10000000001"
@@ -186,9 +187,9 @@ async def test_a_sync_module_offline_with_four_cameras_raises_one_issue(
     for _ in range(4):  # past the 10-minute grace period (and the cameras' own)
         await async_poll(hass, freezer)
     new = _ids(hass) - before_ids
-    assert new == {f"sync_module_offline_{HOME_SYNC}"}
+    assert new == {device_issue_id(hass, "sync_module_offline", HOME_SYNC)}
     issue = ir.async_get(hass).async_get_issue(
-        DOMAIN, f"sync_module_offline_{HOME_SYNC}"
+        DOMAIN, device_issue_id(hass, "sync_module_offline", HOME_SYNC)
     )
     assert issue is not None
     assert issue.translation_placeholders["cameras"] == (
@@ -202,7 +203,9 @@ async def test_a_sync_module_offline_with_four_cameras_raises_one_issue(
     # Hours behind it: still one issue, not five.
     for _ in range(6):
         await async_poll(hass, freezer, 1800)
-    assert _ids(hass) - before_ids == {f"sync_module_offline_{HOME_SYNC}"}
+    assert _ids(hass) - before_ids == {
+        device_issue_id(hass, "sync_module_offline", HOME_SYNC)
+    }
 
     sim.world.patch_device(HOME_SYNC, {"status": "online"})
     await async_poll(hass, freezer)
@@ -249,9 +252,11 @@ async def test_a_plug_that_is_off_is_the_cause(
     await garage.async_turn_off()
     for _ in range(4):
         await async_poll(hass, freezer)
-    assert _ids(hass) - before == {f"plug_off_{GARAGE_SYNC}"}
-    assert f"sync_module_offline_{GARAGE_SYNC}" not in _ids(hass)
-    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"plug_off_{GARAGE_SYNC}")
+    assert _ids(hass) - before == {device_issue_id(hass, "plug_off", GARAGE_SYNC)}
+    assert device_issue_id(hass, "sync_module_offline", GARAGE_SYNC) not in _ids(hass)
+    issue = ir.async_get(hass).async_get_issue(
+        DOMAIN, device_issue_id(hass, "plug_off", GARAGE_SYNC)
+    )
     assert issue is not None
     assert issue.translation_key == "plug_off"
     assert issue.translation_placeholders["device"] == "Garage"

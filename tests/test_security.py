@@ -48,7 +48,7 @@ from .power_helpers import (
     async_setup_plugs,
     device_id,
 )
-from .repairs_helpers import start_repair_fix_flow
+from .repairs_helpers import device_issue_id, start_repair_fix_flow
 from .test_faults import HOMESCREEN, report
 
 FRONT_YARD = "G8T20000000001"
@@ -265,7 +265,7 @@ async def test_diagnose_answers_from_the_entry_that_owns_the_device(
             return_response=True,
         )
         assert response is not None
-        assert response["serial"] == serial
+        assert response["device_id"] == device_id(hass, serial)
         other = second_sim if server is sim else sim
         assert server.requests[HOMESCREEN] >= 1
         assert other.requests.total() == 0
@@ -300,7 +300,9 @@ async def test_plug_mappings_accept_switches_only(
     for _ in range(3):
         await async_poll(hass, freezer)
     client = await hass_client()
-    result = await start_repair_fix_flow(client, DOMAIN, f"camera_offline_{HALL_MINI}")
+    result = await start_repair_fix_flow(
+        client, DOMAIN, device_issue_id(hass, "camera_offline", HALL_MINI)
+    )
     url = f"/api/repairs/issues/fix/{result['flow_id']}"
     resp = await client.post(url, json={"next_step_id": "pick_plug"})
     assert resp.status == HTTPStatus.OK

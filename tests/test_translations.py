@@ -15,6 +15,9 @@ from custom_components.blink_health import repairs
 from custom_components.blink_health.issues import DEVICE_KINDS, FIXABLE_KINDS
 from custom_components.blink_health.playbook import MARKER_KINDS, FindingKind, StepId
 
+from .power_helpers import FRONT_YARD
+from .repairs_helpers import device_issue_id
+
 PACKAGE = Path(repairs.__file__).parent
 # The step groups the fix flows hold; the flows themselves are repairs*.py.
 FLOW_MODULES = (PACKAGE / "power" / "flow.py", PACKAGE / "readd" / "flow.py")
@@ -120,12 +123,17 @@ async def test_every_key_has_text(
             if "description" not in text:
                 missing.append(f"issues.{key}.description")
             continue
-        serial = key in flow_issues or FindingKind(key) in DEVICE_KINDS
-        issue_id = f"{key}_G8T20000000001" if serial else key
+        per_device = key in flow_issues or FindingKind(key) in DEVICE_KINDS
+        issue_id = device_issue_id(hass, key, FRONT_YARD) if per_device else key
         flow = await repairs.async_create_fix_flow(
             hass,
             issue_id,
-            {"entry_id": init_integration.entry_id, "serial": "G8T20000000001"},
+            {
+                "entry_id": init_integration.entry_id,
+                "device_id": device_issue_id(hass, key, FRONT_YARD).removeprefix(
+                    f"{key}_"
+                ),
+            },
         )
         used = classes[type(flow).__name__]
         fix_flow = text.get("fix_flow", {})

@@ -34,9 +34,20 @@ export function deviceName(device) {
   return device.name_by_user || device.name || "";
 }
 
+/**
+ * Return the config entries of a device: its one `config_entry_id` (Home Assistant 2026.10 on);
+ * the deprecated `config_entries` list only where an older Home Assistant sends no such field.
+ */
+export function entriesOf(device) {
+  if (device.config_entry_id) {
+    return [device.config_entry_id];
+  }
+  return device.config_entries ?? [];
+}
+
 /** Return true when the config says to show this device (entries and devices narrow it). */
 function wanted(config, device) {
-  if (config.entries?.length && !device.config_entries.some((id) => config.entries.includes(id))) {
+  if (config.entries?.length && !entriesOf(device).some((id) => config.entries.includes(id))) {
     return false;
   }
   return !config.devices?.length || config.devices.includes(device.id);
@@ -66,9 +77,9 @@ export function buildModel(hass, config) {
   const isSync = (device) =>
     accountIds.has(device.via_device_id) && (parents.has(device.id) || !byDevice[device.id].diagnose);
   return accounts
-    .filter((account) => !config.entries?.length || account.config_entries.some((id) => config.entries.includes(id)))
+    .filter((account) => !config.entries?.length || entriesOf(account).some((id) => config.entries.includes(id)))
     .map((account) => {
-      const ofAccount = (device) => device.config_entries.some((id) => account.config_entries.includes(id));
+      const ofAccount = (device) => entriesOf(device).some((id) => entriesOf(account).includes(id));
       const mine = shown.filter(ofAccount);
       // A Sync Module left out by the options still heads the group of its cameras shown.
       const groups = all

@@ -2,17 +2,17 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildModel, deviceCount, healthCounts } from "../src/model.js";
+import { buildModel, deviceCount, entriesOf, healthCounts } from "../src/model.js";
 
 /** Return a hass with an account, a Sync Module with two cameras and a Mini on no Sync Module. */
 function hass() {
   const devices = {
-    acct: { id: "acct", name: "Blink account", entry_type: "service", config_entries: ["e1"] },
-    sync: { id: "sync", name: "Home", via_device_id: "acct", config_entries: ["e1"] },
-    yard: { id: "yard", name: "Yard", via_device_id: "sync", config_entries: ["e1"] },
-    door: { id: "door", name: "Door", name_by_user: "Front door", via_device_id: "sync", config_entries: ["e1"] },
-    mini: { id: "mini", name: "Mini", via_device_id: "acct", config_entries: ["e1"] },
-    other: { id: "other", name: "Lamp", config_entries: ["e9"] },
+    acct: { id: "acct", name: "Blink account", entry_type: "service", config_entry_id: "e1" },
+    sync: { id: "sync", name: "Home", via_device_id: "acct", config_entry_id: "e1" },
+    yard: { id: "yard", name: "Yard", via_device_id: "sync", config_entry_id: "e1" },
+    door: { id: "door", name: "Door", name_by_user: "Front door", via_device_id: "sync", config_entry_id: "e1" },
+    mini: { id: "mini", name: "Mini", via_device_id: "acct", config_entry_id: "e1" },
+    other: { id: "other", name: "Lamp", config_entry_id: "e9" },
   };
   const entities = {};
   const states = {};
@@ -53,4 +53,10 @@ test("devices narrow it; their Sync Module still heads them", () => {
 test("entries narrow it", () => {
   assert.deepEqual(buildModel(hass(), { entries: ["e2"] }), []);
   assert.equal(buildModel(hass(), { entries: ["e1"] }).length, 1);
+});
+
+test("a device's entries: its config_entry_id, the deprecated list only without one", () => {
+  assert.deepEqual(entriesOf({ config_entry_id: "e1", config_entries: ["e1", "e2"] }), ["e1"]);
+  assert.deepEqual(entriesOf({ config_entries: ["e2"] }), ["e2"]);
+  assert.deepEqual(entriesOf({}), []);
 });

@@ -6,7 +6,9 @@ it one step at a time; both run the same checkup.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -14,7 +16,10 @@ from homeassistant.exceptions import HomeAssistantError
 
 from .const import DOMAIN
 from .coordinator import BlinkHealthCoordinator
+from .devices import device_name
+from .figures import evidence_value
 from .health import CameraHealth, SyncModuleHealth
+from .issues import device_key, issue_id_for
 from .playbook import Finding
 from .runtime import BlinkHealthConfigEntry
 from .troubleshooter import StepResult, check_steps
@@ -66,18 +71,20 @@ async def async_diagnose_response(
         raise HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="device_not_on_account",
-            translation_placeholders={"serial": serial},
+            translation_placeholders={"device": device_name(hass, entry, serial)},
         )
     troubleshooter = None
     if open_troubleshooter:
         troubleshooter = await async_open(hass, entry, serial)
+    # Devices by their Home Assistant name and device id, never their serial (issue 19).
+    finding_dict = partial(_finding_dict, hass, entry)
     return {
-        "device": checkup.device.name,
-        "serial": serial,
+        "device": device_name(hass, entry, serial),
+        "device_id": device_key(hass, entry, serial),
         "fresh": checkup.fresh,
-        "steps": [_step_dict(result) for result in checkup.steps],
+        "steps": [_step_dict(result, finding_dict) for result in checkup.steps],
         "findings": [
-            _finding_dict(finding)
+            finding_dict(finding)
             for result in checkup.steps
             for finding in result.findings
         ],
@@ -85,25 +92,36 @@ async def async_diagnose_response(
     }
 
 
-def _finding_dict(finding: Finding) -> dict[str, Any]:
+def _finding_dict(
+    hass: HomeAssistant, entry: BlinkHealthConfigEntry, finding: Finding
+) -> dict[str, Any]:
     """Return a finding as JSON-serialisable response data."""
+    serial = finding.serial
     return {
         "kind": str(finding.kind),
         "step": str(finding.step),
         "severity": str(finding.severity),
-        "serial": finding.serial,
-        "issue_id": finding.issue_id,
-        "evidence": dict(finding.evidence),
+        "device": device_name(hass, entry, serial) if serial is not None else None,
+        "device_id": device_key(hass, entry, serial) if serial is not None else None,
+        "issue_id": issue_id_for(hass, entry, finding),
+        "evidence": _typed(finding.evidence),
     }
 
 
-def _step_dict(result: StepResult) -> dict[str, Any]:
+def _step_dict(
+    result: StepResult, finding_dict: Callable[[Finding], dict[str, Any]]
+) -> dict[str, Any]:
     """Return one troubleshooter step as JSON-serialisable response data."""
     return {
         "step": str(result.step.id),
         "number": result.step.number,
         "kind": str(result.step.kind),
         "outcome": str(result.outcome),
-        "evidence": dict(result.evidence),
-        "findings": [_finding_dict(finding) for finding in result.findings],
+        "evidence": _typed(result.evidence),
+        "findings": [finding_dict(finding) for finding in result.findings],
     }
+
+
+def _typed(evidence: Mapping[str, str]) -> dict[str, Any]:
+    """Return evidence with numbers and booleans as such: automations compare them."""
+    return {key: evidence_value(key, text) for key, text in evidence.items()}

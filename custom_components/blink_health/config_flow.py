@@ -82,7 +82,7 @@ from .const import (
     LOGGER,
     MODE_ATTACH,
 )
-from .health import iter_devices
+from .health import SyncModuleHealth, iter_devices
 from .power import can_power_cycle
 from .runtime import BlinkHealthConfigEntry
 from .settings import DEFAULT_THRESHOLDS
@@ -464,17 +464,30 @@ class BlinkHealthOptionsFlow(OptionsFlowWithReload):
             menu_options=["settings", "plugs"] if loaded else ["settings"],
         )
 
-    def _plug_devices(self) -> dict[str, str]:
-        """Return serial → name of the devices that can run on mains power, as Blink lists them.
+    def _plug_devices(self) -> dict[str, tuple[str, str]]:
+        """Return serial → (name, kind) of the devices that can run on mains power, as listed.
+
+        The kind (the model's name, "Sync Module", "Blink Mini") tells apart devices that
+        share a name, in the place of a serial nobody knows (issue 19).
 
         Devices away from the account right now (a camera being re-added) are not offered:
         their plugs stay as they were.
         """
         return {
-            device.serial: device.name
+            device.serial: (
+                device.name,
+                device.model
+                if isinstance(device, SyncModuleHealth)
+                else device.product.model,
+            )
             for device in iter_devices(self.config_entry.runtime_data.coordinator.data)
             if can_power_cycle(device)
         }
+
+    def _plug_label(self, entity_id: str) -> str:
+        """Return a plug as the user knows it: its name, else its entity id."""
+        state = self.hass.states.get(entity_id)
+        return state.name if state is not None else entity_id
 
     async def async_step_plugs(
         self, user_input: dict[str, Any] | None = None
@@ -483,7 +496,7 @@ class BlinkHealthOptionsFlow(OptionsFlowWithReload):
         devices = self._plug_devices()
         if user_input is not None:
             self._serial = user_input[CONF_DEVICE]
-            self._device_name = devices[self._serial]
+            self._device_name = devices[self._serial][0]
             return await self.async_step_plug()
         plugs: dict[str, str] = self.config_entry.options.get(CONF_PLUGS) or {}
         schema = probatio.Schema(
@@ -493,11 +506,11 @@ class BlinkHealthOptionsFlow(OptionsFlowWithReload):
                         options=[
                             SelectOptionDict(
                                 value=serial,
-                                label=f"{name} → {plugs[serial]}"
+                                label=f"{name} ({kind}) → {self._plug_label(plugs[serial])}"
                                 if serial in plugs
-                                else name,
+                                else f"{name} ({kind})",
                             )
-                            for serial, name in devices.items()
+                            for serial, (name, kind) in devices.items()
                         ],
                         mode=SelectSelectorMode.LIST,
                     )

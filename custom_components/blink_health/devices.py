@@ -70,6 +70,13 @@ def device_for(
     return own if own is not None else core_device(hass, serial)
 
 
+def device_name(hass: HomeAssistant, entry: ConfigEntry[Any], serial: str) -> str:
+    """Return what the user calls the serial's device: its Home Assistant name, never the serial."""
+    device = device_for(hass, entry, serial)
+    name = (device.name_by_user or device.name) if device is not None else None
+    return name or "A Blink device"
+
+
 def entry_and_serial(
     hass: HomeAssistant, device: dr.DeviceEntry | dr.ChildDeviceEntry
 ) -> tuple[ConfigEntry[Any], str] | None:
@@ -194,7 +201,9 @@ def _async_register(
             serial,
             entities.get(serial, ()),
             model=camera.product.model,
-            model_id=camera.product.type or None,
+            # No model id: the device page would show Blink's code ("(catalina)") beside the
+            # model's name (issue 19); None also clears one set before.
+            model_id=None,
             name=camera.name,
             serial_number=serial,
             sw_version=camera.firmware,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 import math
+import re
 
 # Placeholder for a figure the integration does not have; language-neutral on purpose,
 # because evidence strings go straight into translated texts.
@@ -54,3 +55,27 @@ def format_duration(duration: timedelta) -> str:
     if hours:
         return f"{hours} h {minutes} min" if minutes else f"{hours} h"
     return f"{minutes} min"
+
+
+# Evidence keys whose values are names people typed: text, even when they look like numbers.
+_TEXT_EVIDENCE = frozenset({"account", "cameras", "device", "plug", "sync_module"})
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def evidence_value(key: str, text: str) -> str | int | float | bool | None:
+    """Return an evidence text as the value it stands for, for action responses (issue 19).
+
+    Evidence is written for texts ("48", "true", NO_VALUE); an automation reads numbers and
+    booleans: "48" → 48, "1.5" → 1.5, "true" → True, NO_VALUE or "unknown" → None. Names
+    and words stay text.
+    """
+    if key in _TEXT_EVIDENCE:
+        return text
+    if text in (NO_VALUE, "unknown"):
+        return None
+    if text in ("true", "false"):
+        return text == "true"
+    if _NUMBER.fullmatch(text):
+        number = float(text)
+        return int(number) if "." not in text else number
+    return text

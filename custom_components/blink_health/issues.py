@@ -1,7 +1,9 @@
 """Playbook findings → Home Assistant repair issues: created while they hold, deleted once they clear.
 
-Per-device issues (`camera_offline_{serial}`, …) belong to the entry whose account has the
-device. Account-wide issues (`slow_internet`, `high_latency`, `cloud_unreachable`,
+Per-device issues (`camera_offline_{device}`, …) belong to the entry whose account has the
+device. `{device}` is the Home Assistant device id, never the serial: diagnostics include the
+domain's issues, and a serial must not reach a shared download (issue 19). The issue's data
+holds the entry and device ids; the fix flow finds the serial through the device registry. Account-wide issues (`slow_internet`, `high_latency`, `cloud_unreachable`,
 `app_update_required`) keep their fixed ids, so two Blink accounts share one issue: every entry
 that holds the finding is recorded as an owner, the issue names all owners' accounts, and it is
 deleted only when the last owner no longer holds it (or is unloaded).
@@ -15,13 +17,14 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN, EVENT_DEVICE_OFFLINE, EVENT_DEVICE_ONLINE, README_URL
-from .devices import device_for
+from .devices import device_for, entry_and_serial
 from .health import AccountHealth
 from .playbook import MARKER_KINDS, Finding, FindingKind, Severity
+from .user_text import escape_names
 
 READD_PREFIX = "readd_"
 TROUBLESHOOT_PREFIX = "troubleshoot_"
@@ -113,6 +116,40 @@ def managed_kind(issue_id: str) -> FindingKind | None:
     return None
 
 
+def device_key(hass: HomeAssistant, entry: ConfigEntry[Any], serial: str) -> str | None:
+    """Return the key that stands for a device in issue ids: its Home Assistant device id.
+
+    None while the serial has no device (devices are synced before issues, so only a device
+    that is not registered at all): no issue is better than one that names the serial.
+    """
+    device = device_for(hass, entry, serial)
+    return device.id if device is not None else None
+
+
+def issue_id_for(
+    hass: HomeAssistant, entry: ConfigEntry[Any], finding: Finding
+) -> str | None:
+    """Return the repair issue id of a finding: `{kind}_{device id}`, or the account-wide kind."""
+    if finding.serial is None:
+        return str(finding.kind)
+    key = device_key(hass, entry, finding.serial)
+    return f"{finding.kind}_{key}" if key is not None else None
+
+
+def issue_serial(
+    hass: HomeAssistant, data: dict[str, str | int | float | None]
+) -> str | None:
+    """Return the serial of the device an issue's data names (by its device id), if any."""
+    device_id = data.get("device_id")
+    if not device_id:
+        return None
+    device = dr.async_get(hass).async_get(str(device_id))
+    found = entry_and_serial(hass, device) if device is not None else None
+    if found is None or found[0].entry_id != data.get("entry_id"):
+        return None
+    return found[1]
+
+
 @callback
 def async_sync_issues(
     hass: HomeAssistant,
@@ -124,10 +161,13 @@ def async_sync_issues(
     state = _state(hass)
     wanted = {finding.issue_id: finding for finding in findings}
     raised: set[str] = set()
-    # Per-device issues: this entry's own, found in the registry (so a restart leaves no orphans).
+    # Per-device issues: this entry's own, found in the registry (so a restart leaves no orphans,
+    # nor issues whose ids still held a serial, from before issue 19).
     # A device offline because its smart plug is off has the plug's (the playbook's PLUG_OFF).
-    for issue_id, finding in wanted.items():
-        if finding.kind in DEVICE_KINDS:
+    for finding in wanted.values():
+        if finding.kind in DEVICE_KINDS and (
+            issue_id := issue_id_for(hass, entry, finding)
+        ):
             _create(hass, entry, finding, issue_id, {})
             raised.add(issue_id)
     for issue_id in _entry_issue_ids(hass, entry):
@@ -163,20 +203,22 @@ def _create(
     extra: dict[str, str],
 ) -> None:
     """Create (or update) the issue of one finding."""
+    device_id = (
+        device_key(hass, entry, finding.serial) if finding.serial is not None else None
+    )
     ir.async_create_issue(
         hass,
         DOMAIN,
         issue_id,
-        data={"entry_id": entry.entry_id, "serial": finding.serial},
+        data={"entry_id": entry.entry_id, "device_id": device_id},
         is_fixable=finding.kind in FIXABLE_KINDS,
         learn_more_url=learn_more_url(LEARN_MORE[finding.kind]),
         severity=_SEVERITY[finding.severity],
         translation_key=str(finding.kind),
-        translation_placeholders={
-            "account": entry.title,
-            **finding.evidence,
-            **extra,
-        },
+        # Names are user text: escaped, so none becomes markup in the repair's text.
+        translation_placeholders=escape_names(
+            {"account": entry.title, **finding.evidence, **extra}
+        ),
     )
 
 
@@ -239,10 +281,28 @@ def _fire_transition_events(
             {
                 "device_id": entry_device.id if entry_device else None,
                 "entry_id": entry.entry_id,
-                "name": device.name,
-                "serial": serial,
+                # The Home Assistant name (the user's, if renamed); never the serial.
+                "name": (entry_device.name_by_user or entry_device.name or device.name)
+                if entry_device
+                else device.name,
             },
         )
+
+
+def guide_issue_id(
+    hass: HomeAssistant,
+    entry: ConfigEntry[Any],
+    serial: str,
+    prefix: str,
+    device_id: str | None = None,
+) -> str:
+    """Return the id of a guide's issue: `{prefix}{device id}`.
+
+    `device_id` is the one the guide began with (a re-add keeps it while the camera's device
+    is gone); else the device's now. Should it have none, the entry id stands in, never the
+    serial.
+    """
+    return f"{prefix}{device_id or device_key(hass, entry, serial) or entry.entry_id}"
 
 
 @callback
@@ -255,9 +315,11 @@ def _async_open_guide(
     key: str,
     prefix: str,
     anchor: str,
+    device_id: str | None = None,
 ) -> str:
     """Create a guided procedure's issue for a device (its fix flow is the guide), or reuse it."""
-    issue_id = f"{prefix}{serial}"
+    issue_id = guide_issue_id(hass, entry, serial, prefix, device_id)
+    device_id = device_id or device_key(hass, entry, serial)
     existing = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
     # Opened again: what the guide remembers (the troubleshooter's step, issue 19) stays.
     kept = (existing.data or {}) if existing is not None else {}
@@ -265,12 +327,12 @@ def _async_open_guide(
         hass,
         DOMAIN,
         issue_id,
-        data={**kept, "entry_id": entry.entry_id, "serial": serial},
+        data={**kept, "entry_id": entry.entry_id, "device_id": device_id},
         is_fixable=True,
         learn_more_url=learn_more_url(anchor),
         severity=ir.IssueSeverity.WARNING,
         translation_key=key,
-        translation_placeholders={"device": name},
+        translation_placeholders=escape_names({"device": name}),
     )
     return issue_id
 
@@ -279,7 +341,7 @@ def _async_open_guide(
 def async_open_troubleshooter(
     hass: HomeAssistant, entry: ConfigEntry[Any], serial: str, name: str
 ) -> str:
-    """Create the `troubleshoot_{serial}` issue: the guided two-way-audio troubleshooter."""
+    """Create the `troubleshoot_{device}` issue: the guided two-way-audio troubleshooter."""
     return _async_open_guide(
         hass,
         entry,
@@ -293,11 +355,22 @@ def async_open_troubleshooter(
 
 @callback
 def async_open_readd_issue(
-    hass: HomeAssistant, entry: ConfigEntry[Any], serial: str, name: str
+    hass: HomeAssistant,
+    entry: ConfigEntry[Any],
+    serial: str,
+    name: str,
+    device_id: str | None = None,
 ) -> str:
-    """Create the `readd_{serial}` issue: its fix flow shows the guided re-add of a camera."""
+    """Create the `readd_{device}` issue: its fix flow shows the guided re-add of a camera."""
     return _async_open_guide(
-        hass, entry, serial, name, key="readd", prefix=READD_PREFIX, anchor=READD_ANCHOR
+        hass,
+        entry,
+        serial,
+        name,
+        key="readd",
+        prefix=READD_PREFIX,
+        anchor=READD_ANCHOR,
+        device_id=device_id,
     )
 
 

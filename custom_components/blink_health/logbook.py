@@ -70,10 +70,11 @@ def async_describe_events(
 
 
 def device_name(hass: HomeAssistant, data: Mapping[str, Any]) -> str:
-    """Return the device's Home Assistant name, else the name the event carries.
+    """Return the device's Home Assistant name now, else the name the event carries.
 
-    The words issue (19) gives every event the device id; today the power-cycle event names
-    the device by its serial (`device`), which is looked up and never shown.
+    Events carry the device id and name, never the serial (issue 19); events recorded before
+    that named a device by its serial (`serial`, or `device` of a power cycle), looked up and
+    never shown.
     """
     registry = dr.async_get(hass)
     if (device_id := data.get("device_id")) is not None and (
@@ -99,9 +100,12 @@ def _name_by_serial(registry: dr.DeviceRegistry, serial: str) -> str | None:
 
 def power_cycle_message(hass: HomeAssistant, data: Mapping[str, Any]) -> str:
     """Return what a power cycle did, as the rest of a sentence after the device's name."""
-    plug = str(data.get("plug") or "")
-    state = hass.states.get(plug) if plug else None
-    through = f" through {state.name if state is not None else plug}" if plug else ""
+    # Events since issue 19 carry the plug's entity id apart from its name; before, `plug`
+    # was the entity id.
+    entity_id = str(data.get("plug_entity_id") or data.get("plug") or "")
+    state = hass.states.get(entity_id) if entity_id else None
+    plug = state.name if state is not None else str(data.get("plug") or "")
+    through = f" through {plug}" if plug else ""
     cycled = f"was power-cycled{through}"
     if data.get("turned_on") is False:
         return f"{cycled}, but its plug did not switch back on"

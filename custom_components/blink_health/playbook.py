@@ -184,7 +184,11 @@ class Finding:
 
     @property
     def issue_id(self) -> str:
-        """Return the repair issue id: `{kind}_{serial}` for a device, else the kind."""
+        """Return the finding's key in one account: `{kind}_{serial}` for a device, else the kind.
+
+        Not the repair issue's id, which names the device by its Home Assistant device id
+        (issues.issue_id_for): this key never leaves the integration.
+        """
         return str(self.kind) if self.serial is None else f"{self.kind}_{self.serial}"
 
 

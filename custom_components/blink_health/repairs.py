@@ -18,7 +18,13 @@ from homeassistant.core import HomeAssistant
 
 from .attach import SwitchToSignInFlow, is_attach_issue
 from .const import DOMAIN
-from .issues import OFFLINE_KINDS, READD_PREFIX, TROUBLESHOOT_PREFIX, managed_kind
+from .issues import (
+    OFFLINE_KINDS,
+    READD_PREFIX,
+    TROUBLESHOOT_PREFIX,
+    issue_serial,
+    managed_kind,
+)
 from .playbook import FindingKind
 from .power import (
     ISSUE_PREFIX as POWER_ISSUE_PREFIX,
@@ -53,7 +59,9 @@ async def async_create_fix_flow(
         or entry.state is not ConfigEntryState.LOADED
     ):
         return EntryNotLoadedFlow()
-    serial = str(data.get("serial") or "") or None
+    # Issues name the device by its Home Assistant device id (issues.py): its serial is the
+    # registry's.
+    serial = issue_serial(hass, data)
     kind = managed_kind(issue_id)
     if kind in OFFLINE_KINDS and serial is not None:
         health = entry.runtime_data.coordinator.data
@@ -67,8 +75,12 @@ async def async_create_fix_flow(
         return CheckAgainRepairFlow(entry, serial)
     if issue_id.startswith(TROUBLESHOOT_PREFIX) and serial is not None:
         return TroubleshootRepairFlow(entry, serial)
-    if issue_id.startswith(READD_PREFIX) and serial is not None:
-        return ReaddRepairFlow(entry, serial)
+    if issue_id.startswith(READD_PREFIX):
+        # The camera's device may be gone (removed as stale after a timeout): the re-add
+        # knows its issue.
+        serial = serial or entry.runtime_data.readd.serial_of_issue(issue_id)
+        if serial is not None:
+            return ReaddRepairFlow(entry, serial)
     return ConfirmRepairFlow()
 
 

@@ -12,8 +12,10 @@ from homeassistant.helpers import issue_registry as ir
 from .const import DOMAIN
 from .coordinator import BlinkHealthCoordinator
 from .health import CameraHealth, SyncModuleHealth
+from .issues import issue_id_for
 from .playbook import Finding
 from .runtime import BlinkHealthConfigEntry
+from .user_text import escape_names, escape_text
 
 
 class BlinkRepairFlow(RepairsFlow):
@@ -40,17 +42,27 @@ class BlinkRepairFlow(RepairsFlow):
     def finding(self) -> Finding | None:
         """Return the finding behind this flow's issue, if it still holds."""
         return next(
-            (f for f in self.coordinator.findings if f.issue_id == self.issue_id), None
+            (
+                finding
+                for finding in self.coordinator.findings
+                if issue_id_for(self.hass, self.entry, finding) == self.issue_id
+            ),
+            None,
         )
 
     def placeholders(self) -> dict[str, str]:
         """Return the issue's own placeholders, updated with the latest figures."""
         issue = ir.async_get(self.hass).async_get_issue(DOMAIN, self.issue_id)
+        # The issue's are escaped already (issues.py); what is added here is escaped once.
         values = dict(issue.translation_placeholders or {}) if issue else {}
+        fresh: dict[str, str] = {}
         if (finding := self.finding()) is not None:
-            values.update(finding.evidence)
-        values.setdefault("device", self.device.name if self.device else "")
-        values.setdefault("account", self.entry.title)
+            fresh.update(finding.evidence)
+        values.update(escape_names(fresh))
+        values.setdefault(
+            "device", escape_text(self.device.name if self.device else "")
+        )
+        values.setdefault("account", escape_text(self.entry.title))
         return values
 
     async def async_fresh(self) -> bool:

@@ -16,6 +16,7 @@ from .power import PowerCycleOutcome
 from .power.flow import PowerCycleSteps
 from .repairs_base import BlinkRepairFlow
 from .runtime import BlinkHealthConfigEntry
+from .user_text import escape_text
 
 
 class OfflineRepairFlow(BlinkRepairFlow):
@@ -69,12 +70,8 @@ class OfflineRepairFlow(BlinkRepairFlow):
         device = self.device
         if device is not None and device.online is True:
             return self.async_create_entry(data={})
-        return self._still_offline(
-            {
-                **self.placeholders(),
-                "status": (device.status if device else None) or NO_VALUE,
-            }
-        )
+        # No status word: Blink's ("done", "offline") is not words a user reads (issue 19).
+        return self._still_offline(self.placeholders())
 
     def _still_offline(self, placeholders: dict[str, str]) -> RepairsFlowResult:
         """Say it is still offline, with the choices again."""
@@ -137,7 +134,7 @@ class BatteryOfflineRepairFlow(OfflineRepairFlow):
             if isinstance(device, CameraHealth) and data is not None
             else None
         )
-        values.setdefault("sync_module", sync.name if sync else NO_VALUE)
+        values.setdefault("sync_module", escape_text(sync.name) if sync else NO_VALUE)
         return values
 
     async def async_step_init(

@@ -130,7 +130,7 @@ def resolve_device(
             translation_domain=DOMAIN,
             translation_key="entry_not_loaded",
             translation_placeholders={
-                "device": device.name_by_user or device.name or serial
+                "device": device.name_by_user or device.name or device_id
             },
         )
     if serial == str(entry.unique_id):
@@ -138,13 +138,14 @@ def resolve_device(
             translation_domain=DOMAIN,
             translation_key="not_a_blink_device",
             translation_placeholders={
-                "device": device.name_by_user or device.name or serial
+                "device": device.name_by_user or device.name or device_id
             },
         )
     health = entry.runtime_data.coordinator.data
     if on_account and (health is None or health.device(serial) is None):
         raise translated_error(
-            "device_left_account", device=device.name_by_user or device.name or serial
+            "device_left_account",
+            device=device.name_by_user or device.name or device_id,
         )
     return ActionTarget(entry=entry, device=device, serial=serial)
 
@@ -241,4 +242,10 @@ async def _async_readd_camera(call: ServiceCall) -> ServiceResponse:
     procedure = await readd.async_start(target.serial, timedelta(minutes=minutes))
     if call.data[ATTR_WAIT]:
         procedure = await readd.async_wait_end(target.serial)
-    return report(procedure) if call.return_response else None
+    if not call.return_response:
+        return None
+    return report(
+        procedure,
+        device_id=target.device.id,
+        issue_id=readd.issue_id(target.serial),
+    )

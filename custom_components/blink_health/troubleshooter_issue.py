@@ -23,7 +23,7 @@ from .const import DOMAIN
 from .coordinator import BlinkHealthCoordinator
 from .devices import device_for
 from .health import AccountHealth
-from .issues import TROUBLESHOOT_PREFIX, async_open_troubleshooter
+from .issues import TROUBLESHOOT_PREFIX, async_open_troubleshooter, issue_serial
 from .runtime import BlinkHealthConfigEntry
 from .troubleshooter import Outcome, check_steps
 
@@ -41,9 +41,9 @@ _MESSAGE_KEY = "troubleshooter_notification_message"
 _MARKDOWN = str.maketrans({c: f"\\{c}" for c in "\\`*_[]()<>#!|~"})
 
 
-# Troubleshooter issue id → the id of the notification announcing it. Named after the Home
-# Assistant device, not the issue: issue ids still hold serials, which the frontend's
-# notification list and its log must not show (issue 19). In memory, like the notifications.
+# Troubleshooter issue id → the id of the notification announcing it, named after the Home
+# Assistant device like the issue (never the serial, issue 19). In memory, like the
+# notifications themselves.
 DATA_NOTIFICATIONS: HassKey[dict[str, str]] = HassKey(
     f"{DOMAIN}_troubleshooter_notices"
 )
@@ -197,7 +197,7 @@ def async_close_solved(
     itself cannot be measured. A device away from the account (being re-added) keeps its own.
     """
     for issue_id, data in list(_open_issues(hass, entry.entry_id)):
-        serial = str(data.get("serial") or "")
+        serial = issue_serial(hass, data) or ""
         if not data.get(DATA_FAILED) or health.device(serial) is None:
             continue
         if not failed_steps(coordinator, health, serial):

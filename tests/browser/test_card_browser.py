@@ -141,7 +141,9 @@ def test_card_in_a_browser(demo: dict[str, Any], page: Page, screenshots: Path) 
     expect(card.locator(".count.waiting")).to_have_text("Offline, waiting: 1")
     # Reasons read in the user's words (the Health sensor's translations), never as keys.
     expect(card.locator(".reasons li").first).to_be_visible()
-    expect(card.locator(".reasons li").filter(has_text=re.compile("_"))).to_have_count(0)
+    expect(card.locator(".reasons li").filter(has_text=re.compile("_"))).to_have_count(
+        0
+    )
     _card_screenshots(page, card, screenshots)
 
     # The simulator takes Front Yard offline; one poll (update_entity) later the card says so.

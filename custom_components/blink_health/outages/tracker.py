@@ -199,15 +199,15 @@ class OutageHistory:
     def _ours(self, data: Mapping[str, Any]) -> bool:
         """Return whether an event is about this account: by entry, device id, else serial.
 
-        The power-cycle event names the device by its serial today; the words issue (19)
-        gives it the Home Assistant device id.
+        Events carry the entry and device ids (issue 19); a power-cycle event from before
+        named the device by its serial (`device`).
         """
         if (entry_id := data.get("entry_id")) is not None:
             return bool(entry_id == self.entry.entry_id)
         if (device_id := data.get("device_id")) is not None:
             device = dr.async_get(self.hass).async_get(str(device_id))
             return device is not None and device.config_entry_id == self.entry.entry_id
-        # Today's power-cycle event: `device` is the serial.
+        # A power-cycle event from before issue 19: `device` is the serial.
         health = self.coordinator.data
         return health is not None and data.get("device") in health.serials
 

@@ -257,9 +257,13 @@ class PowerCycles:
             "command": "off",
             "sent": now.isoformat(),
         }
+        plug_state = self.hass.states.get(plug.entity_id)
         outcome = PowerCycleOutcome(
-            device=serial,
-            plug=plug.entity_id,
+            entry_id=self.entry.entry_id,
+            device=name,
+            device_id=device.id if device is not None else None,
+            plug=plug_state.name if plug_state is not None else plug.entity_id,
+            plug_entity_id=plug.entity_id,
             off_seconds=off_seconds,
             turned_on=False,
             online_again=None,
@@ -299,18 +303,18 @@ class PowerCycles:
         return outcome
 
     def _device_name(self, serial: str) -> str:
-        """Return the device's name for messages and logs, never its serial when avoidable.
+        """Return the device's name for messages, events and logs, never its serial.
 
-        From the latest poll; while the device is away from the account (a camera being
-        re-added), its Home Assistant device's name.
+        Its Home Assistant device's name (what the user sees and may have renamed); before
+        the device is registered, the name from the latest poll.
         """
-        health = self.coordinator.data
-        if health is not None and (device := health.device(serial)) is not None:
-            return device.name
         entry = device_for(self.hass, self.entry, serial)
         if entry is not None and (name := entry.name_by_user or entry.name):
             return name
-        return serial
+        health = self.coordinator.data
+        if health is not None and (device := health.device(serial)) is not None:
+            return device.name
+        return "A Blink device"
 
     @callback
     def _fire(self, outcome: PowerCycleOutcome) -> None:

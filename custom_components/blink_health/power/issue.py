@@ -14,6 +14,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
 from custom_components.blink_health.const import DOMAIN
+from custom_components.blink_health.user_text import escape_names
 
 from .journal import Record, plug_key
 
@@ -28,7 +29,11 @@ def issue_id(record: Record) -> str:
 
 @callback
 def async_raise(hass: HomeAssistant, record: Record, plug: str) -> None:
-    """Raise (or refresh) the critical issue: a plug that feeds a Blink device may be off."""
+    """Raise (or refresh) the critical issue: a plug that feeds a Blink device may be off.
+
+    The plug by its name (what the user sees), its entity id only while it has no state.
+    """
+    label = state.name if (state := hass.states.get(plug)) is not None else plug
     ir.async_create_issue(
         hass,
         DOMAIN,
@@ -38,7 +43,9 @@ def async_raise(hass: HomeAssistant, record: Record, plug: str) -> None:
         is_persistent=True,
         severity=ir.IssueSeverity.CRITICAL,
         translation_key=TRANSLATION_KEY,
-        translation_placeholders={"device": record.get("device", ""), "plug": plug},
+        translation_placeholders=escape_names(
+            {"device": record.get("device", ""), "plug": label}
+        ),
     )
 
 

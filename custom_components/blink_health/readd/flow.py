@@ -29,6 +29,7 @@ from custom_components.blink_health.readd import (
     Reset,
 )
 from custom_components.blink_health.runtime import BlinkHealthConfigEntry
+from custom_components.blink_health.user_text import escape_names
 
 # Where the flow goes once the re-add ended (done and read, or given up).
 type AfterReadd = Callable[[], Awaitable[RepairsFlowResult]]
@@ -82,22 +83,24 @@ class ReaddSteps:
         watched = (procedure.ended_at or dt_util.utcnow()) - (
             procedure.watched_since or procedure.started
         )
-        return {
-            "device": procedure.name,
-            "serial": procedure.serial,
-            "plug": format_value(self._plug()),
-            "deadline": dt_util.as_local(procedure.deadline).strftime("%H:%M"),
-            "interval": str(max(1, round(interval.total_seconds() / 60))),
-            "minutes": str(round(watched.total_seconds() / 60)),
-            "camera_id": format_value(procedure.new_camera_id),
-            "sync_module": format_value(
-                procedure.new_sync_module or procedure.sync_module
-            ),
-            "error": format_value(procedure.reset_error),
-            "wifi": format_value(final.get("wifi_bars")),
-            "sync": format_value(final.get("sync_bars")),
-            "entities": str(len(procedure.entities)),
-        }
+        # Names are user text: escaped, so none becomes markup in the flow's text.
+        return escape_names(
+            {
+                "device": procedure.name,
+                "serial": procedure.serial,
+                "plug": format_value(self._plug()),
+                "deadline": dt_util.as_local(procedure.deadline).strftime("%H:%M"),
+                "interval": str(max(1, round(interval.total_seconds() / 60))),
+                "minutes": str(round(watched.total_seconds() / 60)),
+                "sync_module": format_value(
+                    procedure.new_sync_module or procedure.sync_module
+                ),
+                "error": format_value(procedure.reset_error),
+                "wifi": format_value(final.get("wifi_bars")),
+                "sync": format_value(final.get("sync_bars")),
+                "entities": str(len(procedure.entities)),
+            }
+        )
 
     async def async_step_readd_start(
         self, user_input: dict[str, Any] | None = None

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from custom_components.blink_health.issues import READD_PREFIX
-
 from .procedure import Procedure
 
 # The stored fields the response shows as they are stored, before and after `next_step`.
@@ -22,14 +20,19 @@ _MOMENTS = (
 )
 
 
-def report(procedure: Procedure) -> dict[str, Any]:
-    """Return the phase, what to do next, the moments seen, the ids before and after, the health."""
+def report(
+    procedure: Procedure, *, device_id: str | None = None, issue_id: str | None = None
+) -> dict[str, Any]:
+    """Return the phase, what to do next, the moments seen, the ids before and after, the health.
+
+    The camera by its name and Home Assistant device id, never its serial (issue 19).
+    """
     stored = procedure.as_stored()
     next_step = procedure.next_step
     return {
         "device": procedure.name,
-        "serial": procedure.serial,
-        "issue_id": f"{READD_PREFIX}{procedure.serial}",
+        "device_id": device_id,
+        "issue_id": issue_id,
         **{key: stored[key] for key in _STATE},
         "next_step": str(next_step) if next_step is not None else None,
         **{key: stored[key] for key in _MOMENTS},

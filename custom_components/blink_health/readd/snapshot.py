@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from custom_components.blink_health.const import DOMAIN, LOGGER
-from custom_components.blink_health.devices import device_for
+from custom_components.blink_health.devices import device_for, device_name
 from custom_components.blink_health.errors import translated_error
 from custom_components.blink_health.health import AccountHealth
 from custom_components.blink_health.settings import async_set_plug, plug_for
@@ -35,7 +35,9 @@ def async_begin(
     if health is None or camera is None:
         if health is not None and (sync := health.sync_modules.get(serial)):
             raise translated_error("readd_not_a_camera", device=sync.name)
-        raise translated_error("device_not_on_account", serial=serial)
+        raise translated_error(
+            "device_not_on_account", device=device_name(hass, entry, serial)
+        )
     return Procedure(
         serial=serial,
         name=camera.name,

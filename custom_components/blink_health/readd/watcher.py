@@ -18,7 +18,11 @@ from custom_components.blink_health.const import DOMAIN, LOGGER
 from custom_components.blink_health.errors import translated_error
 from custom_components.blink_health.events import fire_readd_ended
 from custom_components.blink_health.health import AccountHealth
-from custom_components.blink_health.issues import READD_PREFIX, async_open_readd_issue
+from custom_components.blink_health.issues import (
+    READD_PREFIX,
+    async_open_readd_issue,
+    guide_issue_id,
+)
 from custom_components.blink_health.settings import plug_for
 
 from .account import seen_in
@@ -80,6 +84,44 @@ class ReaddWatcher:
         """Return the camera's latest re-add (running or ended), if any."""
         return self._procedures.get(serial)
 
+    def issue_id(self, serial: str) -> str:
+        """Return the id of the camera's `readd_{device}` issue (never its serial).
+
+        By the device the re-add began with: the issue keeps its id while the camera's device
+        is gone (removed as stale after a timeout), and the registry gives the id back when
+        the device returns.
+        """
+        return guide_issue_id(
+            self.hass, self.entry, serial, READD_PREFIX, self._device_id(serial)
+        )
+
+    def serial_of_issue(self, issue_id: str) -> str | None:
+        """Return the serial of the re-add whose issue this is, if one is known."""
+        return next(
+            (
+                serial
+                for serial in self._procedures
+                if self.issue_id(serial) == issue_id
+            ),
+            None,
+        )
+
+    def _device_id(self, serial: str) -> str | None:
+        """Return the device id the camera's re-add began with, if it has one."""
+        procedure = self._procedures.get(serial)
+        return procedure.snapshot.get("device_id") if procedure is not None else None
+
+    @callback
+    def _open_issue(self, procedure: Procedure) -> None:
+        """Open (or refresh) the re-add's issue."""
+        async_open_readd_issue(
+            self.hass,
+            self.entry,
+            procedure.serial,
+            procedure.name,
+            self._device_id(procedure.serial),
+        )
+
     # ----- lifecycle (from __init__.py) -------------------------------------------------------
 
     async def async_load(self) -> None:
@@ -100,9 +142,7 @@ class ReaddWatcher:
             if procedure.running:
                 self._deadlines.schedule(procedure.serial, procedure.deadline)
             if procedure.running or procedure.phase is Phase.TIMEOUT:
-                async_open_readd_issue(
-                    self.hass, self.entry, procedure.serial, procedure.name
-                )
+                self._open_issue(procedure)
         self._claims.pace(watching=self.watching)
 
     async def async_shutdown(self) -> None:
@@ -140,7 +180,7 @@ class ReaddWatcher:
         self._procedures[serial] = procedure
         self._claims.keep(serial)
         self._deadlines.schedule(procedure.serial, procedure.deadline)
-        async_open_readd_issue(self.hass, self.entry, serial, procedure.name)
+        self._open_issue(procedure)
         await self._store.async_save(self._procedures.values())
         # The next poll comes within the re-add interval, not minutes later.
         self._claims.pace(watching=self.watching)
@@ -159,8 +199,9 @@ class ReaddWatcher:
         """Drop an ended re-add (one that timed out) and its issue."""
         procedure = self._procedures.get(serial)
         if procedure is not None and not procedure.running:
+            issue_id = self.issue_id(serial)  # while the re-add is still known
             del self._procedures[serial]
-            ir.async_delete_issue(self.hass, DOMAIN, f"{READD_PREFIX}{serial}")
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
             await self._store.async_save(self._procedures.values())
 
     async def async_wait_change(self, serial: str, phase: Phase) -> None:
@@ -240,7 +281,7 @@ class ReaddWatcher:
                     procedure.ended_in,
                 )
             else:
-                ir.async_delete_issue(self.hass, DOMAIN, f"{READD_PREFIX}{serial}")
+                ir.async_delete_issue(self.hass, DOMAIN, self.issue_id(serial))
             self._claims.pace(watching=self.watching)
             # Issue 20: the outage history and the logbook hear of it.
             fire_readd_ended(self.hass, self.entry, procedure)
