@@ -192,14 +192,48 @@ async def test_plug_off_unavailable_plug_is_explained(
     assert plug.calls == []
 
     plug.set_available(True)
-    result = await process_repair_fix_flow(
-        client, flow_id, {"next_step_id": "switch_on"}
-    )
+    # The menu sent back without a choice (data_entry_flow runs its own step): tried again.
+    result = await process_repair_fix_flow(client, flow_id, {})
     await async_settle(hass)
     await async_advance(hass, freezer, 60)
     result = await _current(client, flow_id)
     assert result["type"] == "create_entry"
     assert plug.calls == [True]
+    assert hass.states.get(HALL_MINI_ONLINE).state == STATE_ON
+
+
+async def test_plug_on_but_device_not_back_is_explained(
+    hass: HomeAssistant,
+    sim: SimServer,
+    freezer: FrozenDateTimeFactory,
+    plug: RealisticPlug,
+    mapped: ConfigEntry,
+    repairs: ClientSessionGenerator,
+) -> None:
+    """The plug is on again but the Mini stays hung: said so; asked again, it is watched again."""
+    await _switch_off_by_hand(hass, freezer)
+    # Hung after its plug went off: power coming back does not revive it.
+    sim.world.patch_device(HALL_MINI, {"hung": True})
+    client = await repairs()
+    result = await start_repair_fix_flow(
+        client, DOMAIN, device_issue_id(hass, "plug_off", HALL_MINI)
+    )
+    flow_id = result["flow_id"]
+    await process_repair_fix_flow(client, flow_id, {"next_step_id": "switch_on"})
+    for _ in range(12):
+        await async_advance(hass, freezer, 60)
+    result = await _current(client, flow_id)
+    assert result["step_id"] == "not_back"
+    assert result["menu_options"] == ["switch_on", "ignore"]
+    assert hass.states.get(HALL_PLUG).state == STATE_ON  # on, never left off
+
+    sim.world.patch_device(HALL_MINI, {"hung": False})
+    # The menu sent back without a choice (data_entry_flow runs its own step): watched again.
+    await process_repair_fix_flow(client, flow_id, {})
+    await async_settle(hass)
+    await async_advance(hass, freezer, 60)
+    result = await _current(client, flow_id)
+    assert result["type"] == "create_entry"
     assert hass.states.get(HALL_MINI_ONLINE).state == STATE_ON
 
 

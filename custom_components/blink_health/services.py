@@ -81,6 +81,17 @@ def _in_range(value: Any, bounds: tuple[float, float]) -> float | None:
     return number if math.isfinite(number) and low <= number <= high else None
 
 
+def _bounded(
+    call: ServiceCall, attr: str, bounds: tuple[float, float], key: str
+) -> float:
+    """Return an action field's number, or refuse it naming the bounds and what was given."""
+    if (number := _in_range(call.data[attr], bounds)) is None:
+        raise translated_error(
+            key, min=bounds[0], max=bounds[1], value=_shown(call.data[attr])
+        )
+    return number
+
+
 def _shown(value: Any) -> str:
     """Return the value as the user gave it, whole numbers without ".0"."""
     if isinstance(value, float) and value.is_integer():
@@ -197,22 +208,15 @@ async def _async_diagnose(call: ServiceCall) -> ServiceResponse:
 
 async def _async_power_cycle(call: ServiceCall) -> ServiceResponse:
     """Power-cycle the device through its smart plug; respond with the outcome."""
-    off_seconds = _in_range(call.data[ATTR_OFF_SECONDS], OFF_SECONDS_RANGE)
-    if off_seconds is None:
-        raise translated_error(
-            "off_seconds_out_of_range",
-            min=OFF_SECONDS_RANGE[0],
-            max=OFF_SECONDS_RANGE[1],
-            value=_shown(call.data[ATTR_OFF_SECONDS]),
-        )
-    timeout = _in_range(call.data[ATTR_TIMEOUT], POWER_CYCLE_TIMEOUT_RANGE)
-    if timeout is None:
-        raise translated_error(
-            "power_cycle_timeout_out_of_range",
-            min=POWER_CYCLE_TIMEOUT_RANGE[0],
-            max=POWER_CYCLE_TIMEOUT_RANGE[1],
-            value=_shown(call.data[ATTR_TIMEOUT]),
-        )
+    off_seconds = _bounded(
+        call, ATTR_OFF_SECONDS, OFF_SECONDS_RANGE, "off_seconds_out_of_range"
+    )
+    timeout = _bounded(
+        call,
+        ATTR_TIMEOUT,
+        POWER_CYCLE_TIMEOUT_RANGE,
+        "power_cycle_timeout_out_of_range",
+    )
     target = resolve_device(call.hass, call)
     outcome = await target.entry.runtime_data.power.async_power_cycle(
         target.serial,
@@ -229,14 +233,9 @@ async def _async_readd_camera(call: ServiceCall) -> ServiceResponse:
 
     A camera away from the account may be joined or watched again: the re-add decides.
     """
-    minutes = _in_range(call.data[ATTR_TIMEOUT], READD_TIMEOUT_RANGE)
-    if minutes is None:
-        raise translated_error(
-            "readd_timeout_out_of_range",
-            min=READD_TIMEOUT_RANGE[0],
-            max=READD_TIMEOUT_RANGE[1],
-            value=_shown(call.data[ATTR_TIMEOUT]),
-        )
+    minutes = _bounded(
+        call, ATTR_TIMEOUT, READD_TIMEOUT_RANGE, "readd_timeout_out_of_range"
+    )
     target = resolve_device(call.hass, call, on_account=False)
     readd = target.entry.runtime_data.readd
     procedure = await readd.async_start(target.serial, timedelta(minutes=minutes))

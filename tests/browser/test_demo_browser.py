@@ -313,8 +313,10 @@ def _walk_the_troubleshooter(
     expect(
         drawer.get_by_text("Two-way audio troubleshooter for Front Yard")
     ).to_be_visible()
+    link = drawer.get_by_role("link", name="Settings → Repairs")
+    expect(link).to_be_visible()  # the message is Markdown, rendered a moment later
     _screenshot(page, screenshots, "troubleshooter-notification")
-    drawer.get_by_role("link", name="Settings → Repairs").click()
+    link.click()
     expect(page).to_have_url(re.compile(r"/config/repairs$"))
     issue = page.get_by_text("Two-way audio troubleshooter for Front Yard", exact=True)
     expect(issue).to_have_count(1)
